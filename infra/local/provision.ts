@@ -1,0 +1,78 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/store/table.ts';
+
+/** Creates the single table, or adds the indexes it lacks; an up-to-date table is left alone. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<'created' | 'updated' | 'present'> {
+  const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  const indexKeys = (idx: (typeof TABLE_INDEXES)[number]) => [
+    { AttributeName: idx.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: idx.sortKey, KeyType: 'RANGE' as const },
+  ];
+  let existing: string[];
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          attribute(TABLE_KEYS.partitionKey),
+          attribute(TABLE_KEYS.sortKey),
+          ...TABLE_INDEXES.flatMap((idx) => [attribute(idx.partitionKey), attribute(idx.sortKey)]),
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: TABLE_INDEXES.map((idx) => ({
+          IndexName: idx.indexName,
+          KeySchema: indexKeys(idx),
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+    return 'created';
+  }
+  const missing = TABLE_INDEXES.filter((idx) => !existing.includes(idx.indexName));
+  for (const idx of missing) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [attribute(idx.partitionKey), attribute(idx.sortKey)],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: idx.indexName,
+              KeySchema: indexKeys(idx),
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
+  return missing.length > 0 ? 'updated' : 'present';
+}
+
+export async function ensureBucket(client: S3Client, bucket: string): Promise<'created' | 'present'> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return 'present';
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    return 'created';
+  }
+}

@@ -1,0 +1,71 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORTS } from './emulators.ts';
+import { seedUsers } from './seed-data.ts';
+import { type LocalStack, startLocalStack } from './stack.ts';
+
+/**
+ * `npm start`: the whole of Renfort on this machine. Data is kept in `.local/` across
+ * restarts; `npm start -- --reset` starts from an empty stack (seed data only).
+ */
+const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
+const dataDir = join(import.meta.dirname, '..', '..', '.local');
+const gatewayPort = Number(process.env.PORT ?? 3000);
+// Handler logs are JSON lines for CloudWatch; locally only warnings and errors are worth the noise.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Node 20 is supported by the pinned SDK; the notice about its 2027 releases is not for this terminal.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const started = performance.now();
+if (values.reset) rmSync(dataDir, { recursive: true, force: true });
+
+let stack: LocalStack | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the local stack…`);
+  await stack?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Whatever ends this process, no emulator outlives it.
+process.on('exit', () => stack?.killNow());
+
+try {
+  stack = await startLocalStack({
+    ports: DEFAULT_PORTS,
+    gatewayPort,
+    dataDir,
+    log: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+  });
+} catch (error) {
+  console.error(`The local stack could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const { url, endpoints, seeded } = stack;
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const width = Math.max(...seedUsers.map((u) => u.email.length));
+console.log(`
+Renfort is running locally (ready in ${seconds} s): ${url}
+
+  API                 ${url}   (OpenAPI: ${url}/openapi.json)
+  DynamoDB Local      ${endpoints.dynamodb}
+  S3 (s3rver)         ${endpoints.s3}
+  SES (mail viewer)   ${endpoints.ses}   (sent mails: ${endpoints.ses}/store)
+  Cognito (local)     ${endpoints.cognito}
+  Data                ${dataDir}${values.reset ? ' (reset)' : ''}
+
+Seeded users (users created ${seeded.users.created}, updated ${seeded.users.updated}, unchanged ${seeded.users.unchanged}):
+${seedUsers.map((u) => `  ${u.email.padEnd(width)}  ${u.role.padEnd(12)}  ${u.organisationId}`).join('\n')}
+
+Try it:
+  TOKEN=$(curl -s -X POST ${url}/_local/token -H 'content-type: application/json' \\
+    -d '{"email":"ca.tilleuls@example.org"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')
+  curl -s ${url}/me -H "authorization: Bearer $TOKEN"
+
+Ctrl-C stops everything.
+`);

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read from the environment once and validated.
+ * A missing or malformed variable stops the process at start with its name,
+ * instead of failing on the first request that needs it.
+ */
+const ConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BUCKET_NAME: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('eu-west-3'),
+  MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
+  /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  SES_ENDPOINT: z.url().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${names.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+let current: Config | undefined;
+
+/** The process's configuration, parsed on first use and then kept. */
+export function config(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}

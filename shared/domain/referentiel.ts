@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Reference data of the dispositif: who the centres, federations, funders and consultant firms are. */
+
+export const FederationSchema = z.object({ id: z.string(), nom: z.string() }).meta({ id: 'Federation' });
+
+export const PartenaireSchema = z
+  .object({
+    id: z.string(),
+    nom: z.string(),
+    categorie: z.enum(['etat', 'region', 'departement', 'caf', 'commune']),
+  })
+  .meta({ id: 'Partenaire' });
+
+export const PrestataireSchema = z.object({ id: z.string(), nom: z.string() }).meta({ id: 'Prestataire' });
+
+export const CentreSchema = z
+  .object({
+    id: z.string(),
+    nom: z.string(),
+    commune: z.string(),
+    /** The partenaire id of the commune where the centre stands (consulted by default). */
+    communePartenaireId: z.string(),
+    gestion: z.enum(['associative', 'federation']),
+    federationId: z.string().optional(),
+  })
+  .meta({ id: 'Centre' });
+
+export const ReferentielSchema = z
+  .object({
+    centres: z.array(CentreSchema),
+    federations: z.array(FederationSchema),
+    partenaires: z.array(PartenaireSchema),
+    prestataires: z.array(PrestataireSchema),
+  })
+  .meta({ id: 'Referentiel' });
+
+export type Federation = z.infer<typeof FederationSchema>;
+export type Partenaire = z.infer<typeof PartenaireSchema>;
+export type Prestataire = z.infer<typeof PrestataireSchema>;
+export type Centre = z.infer<typeof CentreSchema>;
+export type Referentiel = z.infer<typeof ReferentielSchema>;
+
+export type ReferentielKind = keyof Referentiel;

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import type { Caller } from '../domain/caller.ts';
+import { logger } from '../logger.ts';
+import { callerFromClaims } from './claims.ts';
+import {
+  type FieldError,
+  internalProblem,
+  MalformedBodyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  ProblemError,
+  ValidationError,
+} from './problem.ts';
+import type { RouteSpec } from './routes.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** Largest JSON body the API reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+type RequestPart<R extends RouteSpec, K extends 'params' | 'query' | 'body'> =
+  R['request'] extends Record<K, infer S> ? Infer<S> : undefined;
+
+/** What a handler receives: the caller and its input, already checked against the route's schemas. */
+export interface ApiRequest<R extends RouteSpec> {
+  caller: R['auth'] extends 'jwt' ? Caller : undefined;
+  params: RequestPart<R, 'params'>;
+  query: RequestPart<R, 'query'>;
+  body: RequestPart<R, 'body'>;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+export interface ApiResponse<R extends RouteSpec> {
+  body: z.input<R['response']['schema']>;
+  headers?: Record<string, string>;
+}
+
+interface ApiContext extends Context {
+  api: { caller?: Caller; params?: unknown; query?: unknown; body?: unknown };
+}
+
+type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;
+
+function fieldErrors(location: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [location, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+/**
+ * The HTTP answer for an error: a ProblemError as its problem+json, anything else
+ * logged and answered as a bare 500 that carries only a correlation id.
+ */
+export function problemResult(error: unknown, correlationId: string, instance: string): HttpResult {
+  let problem: Problem;
+  let headers: Record<string, string> = {};
+  if (error instanceof ProblemError) {
+    problem = error.toProblem();
+    headers = error.headers;
+  } else {
+    logger.error('unexpected error', { error: error as Error, correlationId });
+    problem = internalProblem(correlationId);
+  }
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+    body: JSON.stringify({ ...problem, instance }),
+  };
+}
+
+const problemResponses = (): Middleware => ({
+  onError: (request) => {
+    const { event } = request;
+    request.response = problemResult(
+      request.error,
+      event.requestContext?.requestId ?? randomUUID(),
+      event.rawPath,
+    );
+  },
+});
+
+const authenticatedCaller = (route: RouteSpec): Middleware => ({
+  before: (request) => {
+    if (route.auth === 'jwt') {
+      request.context.api.caller = callerFromClaims(request.event.requestContext.authorizer?.jwt?.claims);
+    }
+  },
+});
+
+/**
+ * Path parameters first (a malformed id names nothing that exists: 404), then the query (400).
+ * The body comes last, so a caller learns nothing from it about a resource it may not see.
+ */
+const validatedInput = (route: RouteSpec): Middleware => ({
+  before: (request) => {
+    const { event, context } = request;
+    const { params, query, body } = route.request ?? {};
+    if (params) {
+      const parsed = params.safeParse(event.pathParameters ?? {});
+      if (!parsed.success) throw new NotFoundError(`No resource at ${event.rawPath}.`);
+      context.api.params = parsed.data;
+    }
+    if (query) {
+      const parsed = query.safeParse(event.queryStringParameters ?? {});
+      if (!parsed.success) throw new ValidationError(fieldErrors('query', parsed.error));
+      context.api.query = parsed.data;
+    }
+    if (body) {
+      const parsed = body.safeParse(parseJsonBody(event));
+      if (!parsed.success) throw new ValidationError(fieldErrors('body', parsed.error));
+      context.api.body = parsed.data;
+    }
+  },
+});
+
+function parseJsonBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The body exceeds ${MAX_BODY_BYTES} bytes.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new MalformedBodyError('The request body could not be parsed as JSON.', { cause });
+  }
+}
+
+/**
+ * Wraps a route's use case in the one middy stack every API handler shares:
+ * logging with the request id → problem+json errors → caller from the JWT claims →
+ * path, query and body checked by the route's zod schemas → JSON response.
+ */
+export function apiHandler<R extends RouteSpec>(
+  route: R,
+  run: (request: ApiRequest<R>) => Promise<ApiResponse<R>>,
+) {
+  return middy<HttpEvent, HttpResult, Error, ApiContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      before: (request) => {
+        request.context.api = {};
+        logger.appendKeys({
+          requestId: request.event.requestContext.requestId,
+          operationId: route.operationId,
+        });
+      },
+    })
+    .use(problemResponses())
+    .use(authenticatedCaller(route))
+    .use(validatedInput(route))
+    .handler(async (event, context): Promise<HttpResult> => {
+      const { api } = context;
+      const result = await run({
+        caller: api.caller,
+        params: api.params,
+        query: api.query,
+        body: api.body,
+        headers: event.headers ?? {},
+        requestId: event.requestContext.requestId,
+      } as ApiRequest<R>);
+      return {
+        statusCode: route.response.status,
+        headers: { 'content-type': 'application/json', ...result.headers },
+        body: JSON.stringify(result.body),
+      };
+    });
+}
