@@ -3,7 +3,6 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
-  AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -14,6 +13,7 @@ import {
   ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  ListUsersInGroupCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ROLES } from '../../shared/domain/caller.ts';
@@ -81,6 +81,33 @@ export async function ensureIdentity(
   return { userPoolId, clientId, issuer, jwksUrl: `${issuer}/.well-known/jwks.json` };
 }
 
+function findUser(cognito: CognitoIdentityProviderClient, userPoolId: string, email: string) {
+  return cognito
+    .send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }))
+    .catch((error: unknown) => {
+      if (error instanceof UserNotFoundException) return undefined;
+      throw error;
+    });
+}
+
+/**
+ * Role groups of every user, by email. Read group by group: cognito-local's
+ * AdminListGroupsForUser does not find users of a pool whose usernames are emails.
+ */
+export async function roleGroupsByEmail(cognito: CognitoIdentityProviderClient, userPoolId: string) {
+  const byEmail = new Map<string, string[]>();
+  for (const role of ROLES) {
+    const { Users = [] } = await cognito.send(
+      new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: role }),
+    );
+    for (const u of Users) {
+      const email = u.Attributes?.find((a) => a.Name === 'email')?.Value;
+      if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), role]);
+    }
+  }
+  return byEmail;
+}
+
 export interface UsersOutcome {
   created: number;
   updated: number;
@@ -97,15 +124,11 @@ export async function ensureUsers(
   users: IdentityUser[],
 ): Promise<UsersOutcome> {
   const outcome: UsersOutcome = { created: 0, updated: 0, unchanged: 0 };
+  const groupsByEmail = await roleGroupsByEmail(cognito, userPoolId);
   for (const user of users) {
     const wanted = { [CLAIM.tenant]: user.tenant, [CLAIM.organisation]: user.organisationId };
     let changed = false;
-    const existing = await cognito
-      .send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.email }))
-      .catch((error: unknown) => {
-        if (error instanceof UserNotFoundException) return undefined;
-        throw error;
-      });
+    const existing = await findUser(cognito, userPoolId, user.email);
     if (!existing) {
       await cognito.send(
         new AdminCreateUserCommand({
@@ -142,10 +165,7 @@ export async function ensureUsers(
         changed = true;
       }
     }
-    const groups = await cognito.send(
-      new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user.email }),
-    );
-    const names = (groups.Groups ?? []).map((g) => g.GroupName as string);
+    const names = groupsByEmail.get(user.email) ?? [];
     for (const name of names.filter((n) => n !== user.role)) {
       await cognito.send(
         new AdminRemoveUserFromGroupCommand({
@@ -164,7 +184,7 @@ export async function ensureUsers(
           GroupName: user.role,
         }),
       );
-      changed = existing !== undefined || changed;
+      changed = true;
     }
     if (existing) outcome[changed ? 'updated' : 'unchanged']++;
   }
@@ -178,14 +198,7 @@ export async function issueLocalToken(
   email: string,
 ): Promise<string | undefined> {
   // Cognito answers NotAuthorized for an unknown user, to hide who exists; locally we ask first.
-  const known = await cognito
-    .send(new AdminGetUserCommand({ UserPoolId: identity.userPoolId, Username: email }))
-    .then(() => true)
-    .catch((error: unknown) => {
-      if (error instanceof UserNotFoundException) return false;
-      throw error;
-    });
-  if (!known) return undefined;
+  if (!(await findUser(cognito, identity.userPoolId, email))) return undefined;
   const result = await cognito.send(
     new AdminInitiateAuthCommand({
       UserPoolId: identity.userPoolId,

@@ -109,6 +109,10 @@ const validatedInput = (route: RouteSpec): Middleware => ({
   before: (request) => {
     const { event, context } = request;
     const { params, query, body } = route.request ?? {};
+    const text = bodyText(event);
+    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(`The body exceeds ${MAX_BODY_BYTES} bytes.`);
+    }
     if (params) {
       const parsed = params.safeParse(event.pathParameters ?? {});
       if (!parsed.success) throw new NotFoundError(`No resource at ${event.rawPath}.`);
@@ -120,19 +124,20 @@ const validatedInput = (route: RouteSpec): Middleware => ({
       context.api.query = parsed.data;
     }
     if (body) {
-      const parsed = body.safeParse(parseJsonBody(event));
+      const parsed = body.safeParse(parseJson(text));
       if (!parsed.success) throw new ValidationError(fieldErrors('body', parsed.error));
       context.api.body = parsed.data;
     }
   },
 });
 
-function parseJsonBody(event: HttpEvent): unknown {
-  if (event.body === undefined || event.body === '') return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The body exceeds ${MAX_BODY_BYTES} bytes.`);
-  }
+function bodyText(event: HttpEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
   try {
     return JSON.parse(text);
   } catch (cause) {

@@ -1,0 +1,23 @@
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../infra/local/processes.ts';
+import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    endpoints: LocalStack['endpoints'];
+    identity: LocalStack['identity'];
+  }
+}
+
+/** One local stack for the integration run: the emulators on free ports, seeded, behind the gateway. */
+export default async function setup(project: TestProject) {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
+  project.provide('apiUrl', stack.url);
+  project.provide('endpoints', stack.endpoints);
+  project.provide('identity', stack.identity);
+  return () => stack.stop();
+}

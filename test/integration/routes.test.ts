@@ -1,0 +1,72 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { routeList } from '../../shared/http/routes.ts';
+import { apiClient } from '../helpers/api.ts';
+
+const api = apiClient();
+
+describe('the local gateway serves the route table', () => {
+  it('GET /health answers without a token', async () => {
+    const res = await api.call('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ status: 'ok' });
+  });
+
+  it('GET /openapi.json lists every route of the table, with its operationId', async () => {
+    const res = await api.call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.json.openapi).toBe('3.1.0');
+    const served = Object.entries(
+      res.json.paths as Record<string, Record<string, { operationId: string }>>,
+    ).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
+    expect(served.sort()).toEqual(routeList.map((r) => `${r.method} ${r.path} ${r.operationId}`).sort());
+  });
+
+  it('answers 404 problem+json for a path outside the table', async () => {
+    const res = await api.call('GET', '/cases-inconnues', { as: 'ca.tilleuls@example.org' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.json).toMatchObject({ status: 404, instance: '/cases-inconnues' });
+  });
+
+  it('answers 405 with Allow for a known path and another method', async () => {
+    const res = await api.call('DELETE', '/me', { as: 'ca.tilleuls@example.org' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(res.json.type).toBe('/problems/method-not-allowed');
+  });
+
+  it('answers 413 for a body over 1 MiB, before reading it as JSON', async () => {
+    // fetch refuses a body on GET; a client may still send one, so send it over plain HTTP.
+    const body = JSON.stringify({ padding: 'x'.repeat(1024 * 1024) });
+    const token = await api.tokenFor('ca.tilleuls@example.org');
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${api.baseUrl}/me`, {
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      });
+      req.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).type).toBe('/problems/payload-too-large');
+  });
+
+  it('answers 413 at the gateway for a body over the 10 MB that API Gateway accepts', async () => {
+    const res = await api.call('POST', '/_local/token', { rawBody: 'x'.repeat(10 * 1024 * 1024 + 1) });
+    expect(res.status).toBe(413);
+  });
+});
