@@ -36,10 +36,14 @@ export function createRouteMatcher(routes: RouteSpec[]) {
     const onPath = compiled.flatMap(({ route, pattern, names }) => {
       const found = pattern.exec(path);
       if (!found) return [];
-      const params = Object.fromEntries(
-        names.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
-      );
-      return [{ route, params }];
+      try {
+        const params = Object.fromEntries(
+          names.map((name, i) => [name, decodeURIComponent(found[i + 1] as string)]),
+        );
+        return [{ route, params }];
+      } catch {
+        return []; // malformed percent-encoding names nothing
+      }
     });
     if (onPath.length === 0) throw new NotFoundError(`No route for ${path}.`);
     const match = onPath.find(({ route }) => route.method === method.toUpperCase());

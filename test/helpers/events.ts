@@ -1,0 +1,76 @@
+import type { Context } from 'aws-lambda';
+import type { HttpEvent } from '../../shared/http/api-handler.ts';
+import type { JwtClaims } from '../../shared/http/claims.ts';
+
+/** Claims as API Gateway hands them over for a seeded-like user (groups flattened to "[role]"). */
+export function claimsFor(role: string, organisationId: string, overrides: JwtClaims = {}): JwtClaims {
+  return {
+    sub: '2b1f6c2e-0000-4000-8000-000000000001',
+    email: `${role}@example.org`,
+    'cognito:groups': `[${role}]`,
+    'custom:tenant': 'caf13',
+    'custom:organisationId': organisationId,
+    ...overrides,
+  };
+}
+
+/** A payload format 2.0 event, as API Gateway's HTTP API builds it. */
+export function httpEvent({
+  method = 'GET',
+  path = '/',
+  claims,
+  body,
+  isBase64Encoded = false,
+  pathParameters,
+  queryStringParameters,
+  headers = {},
+}: {
+  method?: string;
+  path?: string;
+  claims?: JwtClaims;
+  body?: string;
+  isBase64Encoded?: boolean;
+  pathParameters?: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
+  headers?: Record<string, string>;
+} = {}): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    body,
+    isBase64Encoded,
+    pathParameters,
+    queryStringParameters,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+      requestId: 'req-0001',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '23/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1795428000000,
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+  } as HttpEvent;
+}
+
+export const lambdaContext = {
+  awsRequestId: 'lambda-req-0001',
+  functionName: 'renfort-test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-3:123456789012:function:renfort-test',
+  memoryLimitInMB: '512',
+  logGroupName: '/aws/lambda/renfort-test',
+  logStreamName: 'test',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+} satisfies Context;

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { apiHandler, MAX_BODY_BYTES } from '../../../shared/http/api-handler.ts';
+import { ConflictError, UnprocessableError } from '../../../shared/http/problem.ts';
+import type { RouteSpec } from '../../../shared/http/routes.ts';
+import { claimsFor, httpEvent, lambdaContext } from '../../helpers/events.ts';
+
+const echoRoute = {
+  operationId: 'echo',
+  method: 'POST',
+  path: '/things/{thingId}',
+  summary: 'test route',
+  auth: 'jwt',
+  handler: 'unused',
+  group: 'test',
+  request: {
+    params: z.object({ thingId: z.string().regex(/^t-\d+$/) }),
+    query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+    body: z.strictObject({ name: z.string().trim().min(1), count: z.number().int() }),
+  },
+  response: { status: 201, description: 'echo', schema: z.unknown() },
+  problems: [400, 401, 403, 404],
+} as const satisfies RouteSpec;
+
+const echo = apiHandler(echoRoute, async ({ caller, params, query, body }) => ({
+  body: { caller, params, query, body },
+}));
+
+const gestionnaire = claimsFor('gestionnaire', 'cs-tilleuls');
+const call = (event: Parameters<typeof echo>[0]) => echo(event, lambdaContext);
+const valid = (overrides: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
+  httpEvent({
+    method: 'POST',
+    path: '/things/t-1',
+    pathParameters: { thingId: 't-1' },
+    claims: gestionnaire,
+    body: JSON.stringify({ name: ' Tilleuls ', count: 2 }),
+    ...overrides,
+  });
+
+function problemOf(result: Awaited<ReturnType<typeof call>>) {
+  expect(result.headers?.['content-type']).toBe('application/problem+json');
+  return JSON.parse(result.body ?? '');
+}
+
+describe('the middy stack', () => {
+  it('hands the handler the caller and its parsed input, and answers with the route status', async () => {
+    const result = await call(valid({ queryStringParameters: { limit: '5' } }));
+    expect(result.statusCode).toBe(201);
+    expect(result.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(result.body ?? '')).toEqual({
+      caller: {
+        sub: gestionnaire.sub,
+        email: gestionnaire.email,
+        tenant: 'caf13',
+        role: 'gestionnaire',
+        organisationId: 'cs-tilleuls',
+      },
+      params: { thingId: 't-1' },
+      query: { limit: 5 },
+      body: { name: 'Tilleuls', count: 2 },
+    });
+  });
+
+  it('reads a base64-encoded body as API Gateway sends non-text payloads', async () => {
+    const body = Buffer.from(JSON.stringify({ name: 'x', count: 1 })).toString('base64');
+    const result = await call(valid({ body, isBase64Encoded: true }));
+    expect(result.statusCode).toBe(201);
+  });
+
+  it('answers 401 when no verified claims reached the handler', async () => {
+    const result = await call(valid({ claims: {} }));
+    expect(result.statusCode).toBe(401);
+    expect(problemOf(result)).toMatchObject({ type: '/problems/unauthorized', status: 401 });
+  });
+
+  it('answers 403 to a verified user with no membership', async () => {
+    for (const claims of [
+      { sub: 'u-1', email: 'x@example.org' },
+      claimsFor('gestionnaire', 'cs-tilleuls', { 'custom:organisationId': '' }),
+      claimsFor('gestionnaire', 'cs-tilleuls', { 'cognito:groups': '[admin]' }),
+      claimsFor('gestionnaire', 'cs-tilleuls', { 'cognito:groups': '[gestionnaire coordinateur]' }),
+    ]) {
+      const result = await call(valid({ claims }));
+      expect(result.statusCode, JSON.stringify(claims)).toBe(403);
+    }
+  });
+
+  it('answers 404 for a path parameter that names nothing, before looking at the body', async () => {
+    const result = await call(valid({ pathParameters: { thingId: '../etc' }, body: '{oops' }));
+    expect(result.statusCode).toBe(404);
+  });
+
+  it('answers 400 naming the query field', async () => {
+    const result = await call(valid({ queryStringParameters: { limit: '0' } }));
+    expect(result.statusCode).toBe(400);
+    expect(problemOf(result).errors).toEqual([{ path: 'query.limit', message: expect.any(String) }]);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const result = await call(valid({ body: '{"name": "x",' }));
+    expect(result.statusCode).toBe(400);
+    expect(problemOf(result)).toMatchObject({ type: '/problems/malformed-body', status: 400 });
+  });
+
+  it('answers 400 with every field error: wrong type, empty text, unknown field, missing body', async () => {
+    const result = await call(valid({ body: JSON.stringify({ name: '   ', count: 'two', extra: true }) }));
+    expect(result.statusCode).toBe(400);
+    const problem = problemOf(result);
+    expect(problem.type).toBe('/problems/validation-error');
+    expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body',
+      'body.count',
+      'body.name',
+    ]);
+    expect(problem.errors.find((e: { path: string }) => e.path === 'body').message).toMatch(/extra/);
+
+    const missing = await call(valid({ body: undefined }));
+    expect(missing.statusCode).toBe(400);
+    expect(problemOf(missing).errors).toEqual([{ path: 'body', message: expect.any(String) }]);
+  });
+
+  it('answers 413 for a body over 1 MiB', async () => {
+    const result = await call(
+      valid({ body: JSON.stringify({ name: 'x'.repeat(MAX_BODY_BYTES), count: 1 }) }),
+    );
+    expect(result.statusCode).toBe(413);
+    expect(problemOf(result).type).toBe('/problems/payload-too-large');
+  });
+
+  it('maps each typed error to its status and keeps its detail', async () => {
+    for (const [error, status] of [
+      [new ConflictError('Le dossier n’est plus en brouillon.'), 409],
+      [new UnprocessableError('La fiche est incomplète.'), 422],
+    ] as const) {
+      const failing = apiHandler(echoRoute, async () => {
+        throw error;
+      });
+      const result = await failing(valid(), lambdaContext);
+      expect(result.statusCode).toBe(status);
+      expect(problemOf(result)).toEqual({
+        type: `/problems/${error.slug}`,
+        title: error.title,
+        status,
+        detail: error.message,
+        instance: '/things/t-1',
+      });
+    }
+  });
+
+  it('answers an unexpected error with a bare 500: a correlation id, no message, no stack', async () => {
+    const failing = apiHandler(echoRoute, async () => {
+      throw new Error('secret table name renfort-prod and a stack');
+    });
+    const result = await failing(valid(), lambdaContext);
+    expect(result.statusCode).toBe(500);
+    const problem = problemOf(result);
+    expect(problem).toEqual({
+      type: '/problems/internal-error',
+      title: 'Internal error',
+      status: 500,
+      detail: expect.stringContaining('req-0001'),
+      correlationId: 'req-0001',
+      instance: '/things/t-1',
+    });
+    expect(result.body).not.toMatch(/secret|stack|at /);
+  });
+});
