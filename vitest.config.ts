@@ -17,6 +17,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          env,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           env,

@@ -9,6 +9,8 @@ import { ReferentielSchema } from '../domain/referentiel.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
+export type Permission = 'table:read' | 'table:write' | 'documents:read' | 'documents:write' | 'mail:send';
+
 export interface RouteSpec {
   operationId: string;
   method: HttpMethod;
@@ -21,6 +23,8 @@ export interface RouteSpec {
   handler: string;
   /** Routes of one group share a Lambda function on AWS. */
   group: string;
+  /** What the handler touches; the group's function is granted exactly the union of its routes'. */
+  permissions: Permission[];
   request?: {
     params?: z.ZodObject;
     query?: z.ZodObject;
@@ -57,6 +61,7 @@ export const routes = {
     auth: 'none',
     handler: 'functions/api/get-health.handler.ts',
     group: 'public',
+    permissions: [],
     response: { status: 200, description: 'The API answers', schema: HealthSchema },
     problems: [],
   }),
@@ -68,6 +73,7 @@ export const routes = {
     auth: 'none',
     handler: 'functions/api/get-openapi.handler.ts',
     group: 'public',
+    permissions: [],
     response: {
       status: 200,
       description: 'The OpenAPI document',
@@ -85,6 +91,7 @@ export const routes = {
     auth: 'jwt',
     handler: 'functions/api/get-me.handler.ts',
     group: 'identity',
+    permissions: [],
     response: { status: 200, description: 'The caller', schema: MeSchema },
     problems: AUTH_PROBLEMS,
   }),
@@ -96,6 +103,7 @@ export const routes = {
     auth: 'jwt',
     handler: 'functions/api/get-referentiel.handler.ts',
     group: 'identity',
+    permissions: ['table:read'],
     response: { status: 200, description: 'The reference data', schema: ReferentielSchema },
     problems: AUTH_PROBLEMS,
   }),

@@ -13,6 +13,7 @@ const echoRoute = {
   auth: 'jwt',
   handler: 'unused',
   group: 'test',
+  permissions: [],
   request: {
     params: z.object({ thingId: z.string().regex(/^t-\d+$/) }),
     query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),

@@ -12,6 +12,7 @@ const spec = (method: RouteSpec['method'], path: string): RouteSpec => ({
   auth: 'jwt',
   handler: '',
   group: 'test',
+  permissions: [],
   response: { status: 200, description: '', schema: z.unknown() },
   problems: [],
 });

@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { routeList } from '../shared/http/routes.ts';
+import { RenfortStack } from './stacks/renfort-stack.ts';
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+new RenfortStack(app, 'Renfort', {
+  routes: routeList,
+  repoRoot: join(import.meta.dirname, '..'),
+  mailDomain: app.node.tryGetContext('mailDomain') ?? 'renfort.example.org',
+  env: { region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-3', account: process.env.CDK_DEFAULT_ACCOUNT },
+});

@@ -1,0 +1,36 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RouteSpec } from '../../shared/http/routes.ts';
+
+/**
+ * Writes one entry module per route group, derived from the route table: it imports the
+ * group's handler modules and dispatches on API Gateway's routeKey. Returns group → entry path.
+ */
+export function writeGroupEntries(
+  routes: RouteSpec[],
+  repoRoot: string,
+  outDir: string,
+): Map<string, string> {
+  mkdirSync(outDir, { recursive: true });
+  const groups = new Map<string, RouteSpec[]>();
+  for (const route of routes) groups.set(route.group, [...(groups.get(route.group) ?? []), route]);
+  const entries = new Map<string, string>();
+  for (const [group, members] of groups) {
+    const imports = members.map(
+      (route, i) => `import { handler as h${i} } from '${join(repoRoot, route.handler)}';`,
+    );
+    const table = members.map((route, i) => `  '${route.method} ${route.path}': h${i},`);
+    const source = [
+      '// Generated at synth time from shared/http/routes.ts; do not edit.',
+      `import { dispatchByRouteKey } from '${join(repoRoot, 'functions/api/dispatch.ts')}';`,
+      ...imports,
+      '',
+      `export const handler = dispatchByRouteKey({\n${table.join('\n')}\n});`,
+      '',
+    ].join('\n');
+    const path = join(outDir, `${group}.ts`);
+    writeFileSync(path, source);
+    entries.set(group, path);
+  }
+  return entries;
+}

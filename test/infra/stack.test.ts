@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RenfortStack } from '../../infra/stacks/renfort-stack.ts';
+import { routeList } from '../../shared/http/routes.ts';
+import { TABLE_INDEXES } from '../../shared/store/table.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+let template: Template;
+let stack: RenfortStack;
+
+beforeAll(() => {
+  // Bundling is skipped here (`npm run synth` bundles for real); the template is the same.
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), 'cdk-')),
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  stack = new RenfortStack(app, 'Renfort', {
+    routes: routeList,
+    repoRoot,
+    mailDomain: 'renfort.example.org',
+  });
+  app.synth(); // throws if cdk-nag reports a finding nobody acknowledged
+  template = Template.fromStack(stack);
+});
+
+describe('the CDK stack', () => {
+  it('has one HTTP route per entry of the route table, plus the $default fallback', () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const keys = Object.values(routes).map((r) => r.Properties.RouteKey as string);
+    expect(keys.sort()).toEqual([...routeList.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+  });
+
+  it('puts the JWT authorizer on exactly the routes that need a token', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    for (const route of routeList) {
+      const found = routes.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`);
+      expect(found?.Properties.AuthorizationType ?? 'NONE', route.operationId).toBe(
+        route.auth === 'jwt' ? 'JWT' : 'NONE',
+      );
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+  });
+
+  it('runs one function per route group and one fallback', () => {
+    const groups = new Set(routeList.map((r) => r.group));
+    expect([...stack.functions.keys()].sort()).toEqual([...groups, 'fallback'].sort());
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, groups.size + 1);
+  });
+
+  it('grants a group only what its routes declare: the public group reads no table', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statementsOf = (group: string) =>
+      Object.entries(policies)
+        .filter(([id]) => id.startsWith(`Fn${group}ServiceRoleDefaultPolicy`))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+        .flatMap((s) => [s.Action].flat());
+    expect(statementsOf('identity')).toEqual(expect.arrayContaining(['dynamodb:Query']));
+    expect(statementsOf('identity')).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+    expect(statementsOf('public').filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'))).toEqual(
+      [],
+    );
+  });
+
+  it('builds the table from the shared key schema, with point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLE_INDEXES.map((idx) => Match.objectLike({ IndexName: idx.indexName })),
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('keeps documents encrypted, private and over TLS only', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: Match.objectLike({}),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('creates one Cognito group per role and the user attributes the claims carry', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 4);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'tenant' }),
+        Match.objectLike({ Name: 'organisationId' }),
+      ]),
+    });
+  });
+});
