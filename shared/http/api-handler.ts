@@ -30,16 +30,19 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
-type RequestPart<R extends RouteSpec, K extends 'params' | 'query' | 'body'> =
+type RequestPart<R extends RouteSpec, K extends 'params' | 'query' | 'body' | 'headers'> =
   R['request'] extends Record<K, infer S> ? Infer<S> : undefined;
 
-/** What a handler receives: the caller and its input, already checked against the route's schemas. */
+/** What a handler receives: the caller, and its input checked against the route's schemas. */
 export interface ApiRequest<R extends RouteSpec> {
   caller: R['auth'] extends 'jwt' ? Caller : undefined;
   params: RequestPart<R, 'params'>;
   query: RequestPart<R, 'query'>;
-  body: RequestPart<R, 'body'>;
-  headers: Record<string, string | undefined>;
+  /**
+   * The body and headers, parsed and checked (400 otherwise). A function, so that a use case
+   * first finds the resource: for a case the caller may not see, 404 comes before any 400.
+   */
+  input: () => { body: RequestPart<R, 'body'>; headers: RequestPart<R, 'headers'> };
   requestId: string;
 }
 
@@ -49,7 +52,7 @@ export interface ApiResponse<R extends RouteSpec> {
 }
 
 interface ApiContext extends Context {
-  api: { caller?: Caller; params?: unknown; query?: unknown; body?: unknown };
+  api: { caller?: Caller; params?: unknown; query?: unknown; input: () => { body: unknown; headers: unknown } };
 }
 
 type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;
@@ -102,13 +105,13 @@ const authenticatedCaller = (route: RouteSpec): Middleware => ({
 });
 
 /**
- * Path parameters first (a malformed id names nothing that exists: 404), then the query (400).
- * The body comes last, so a caller learns nothing from it about a resource it may not see.
+ * Path parameters first (a malformed id names nothing that exists: 404), then the query (400),
+ * the size of the body (413). The body and headers are checked when the use case asks for them.
  */
 const validatedInput = (route: RouteSpec): Middleware => ({
   before: (request) => {
     const { event, context } = request;
-    const { params, query, body } = route.request ?? {};
+    const { params, query, body, headers } = route.request ?? {};
     const text = bodyText(event);
     if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
       throw new PayloadTooLargeError(`The body exceeds ${MAX_BODY_BYTES} bytes.`);
@@ -123,11 +126,26 @@ const validatedInput = (route: RouteSpec): Middleware => ({
       if (!parsed.success) throw new ValidationError(fieldErrors('query', parsed.error));
       context.api.query = parsed.data;
     }
-    if (body) {
-      const parsed = body.safeParse(parseJson(text));
-      if (!parsed.success) throw new ValidationError(fieldErrors('body', parsed.error));
-      context.api.body = parsed.data;
-    }
+    let checked: { body: unknown; headers: unknown } | undefined;
+    context.api.input = () => {
+      if (checked) return checked;
+      const errors: FieldError[] = [];
+      let parsedHeaders: unknown;
+      if (headers) {
+        const parsed = headers.safeParse(event.headers ?? {});
+        if (parsed.success) parsedHeaders = parsed.data;
+        else errors.push(...fieldErrors('headers', parsed.error));
+      }
+      let parsedBody: unknown;
+      if (body) {
+        const parsed = body.safeParse(parseJson(text));
+        if (parsed.success) parsedBody = parsed.data;
+        else errors.push(...fieldErrors('body', parsed.error));
+      }
+      if (errors.length > 0) throw new ValidationError(errors);
+      checked = { body: parsedBody, headers: parsedHeaders };
+      return checked;
+    };
   },
 });
 
@@ -158,7 +176,7 @@ export function apiHandler<R extends RouteSpec>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       before: (request) => {
-        request.context.api = {};
+        request.context.api = { input: () => ({ body: undefined, headers: undefined }) };
         logger.appendKeys({
           requestId: request.event.requestContext.requestId,
           operationId: route.operationId,
@@ -174,8 +192,7 @@ export function apiHandler<R extends RouteSpec>(
         caller: api.caller,
         params: api.params,
         query: api.query,
-        body: api.body,
-        headers: event.headers ?? {},
+        input: api.input,
         requestId: event.requestContext.requestId,
       } as ApiRequest<R>);
       return {

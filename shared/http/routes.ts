@@ -29,6 +29,8 @@ export interface RouteSpec {
     params?: z.ZodObject;
     query?: z.ZodObject;
     body?: z.ZodType;
+    /** Header names in lower case, as API Gateway passes them. */
+    headers?: z.ZodObject;
   };
   response: { status: 200 | 201; description: string; schema: z.ZodType };
   /** Problem statuses this route can answer, besides 500. */

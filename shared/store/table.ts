@@ -5,6 +5,11 @@
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 export const TABLE_INDEXES = [
-  /** Cases by the organisation that may see them, newest first (issue 3 fills it). */
+  /** Cases by viewer (centre, federation, coordination, partenaire, prestataire), newest first; pending outbox. */
   { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Cases by viewer and status, newest first. */
+  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
 ] as const;
+
+/** Attribute holding the expiry (epoch seconds) of items DynamoDB's TTL removes: idempotency records. */
+export const TTL_ATTRIBUTE = 'expiresAt';

@@ -23,8 +23,8 @@ const echoRoute = {
   problems: [400, 401, 403, 404],
 } as const satisfies RouteSpec;
 
-const echo = apiHandler(echoRoute, async ({ caller, params, query, body }) => ({
-  body: { caller, params, query, body },
+const echo = apiHandler(echoRoute, async ({ caller, params, query, input }) => ({
+  body: { caller, params, query, body: input().body },
 }));
 
 const gestionnaire = claimsFor('gestionnaire', 'cs-tilleuls');

@@ -1,0 +1,100 @@
+import type { Actor } from '../../workflows/case.machine.ts';
+import { allowedEvents } from '../../workflows/case-workflow.ts';
+import type { CaseRecord, CaseView, HistoryEvent, HistoryEventView } from '../domain/case.ts';
+import type { Caller } from '../domain/caller.ts';
+import type { Centre } from '../domain/referentiel.ts';
+
+/**
+ * Who may see what (DESIGN.md §2), decided here and nowhere else. Handlers and use cases ask
+ * this module; they never test roles themselves.
+ */
+
+/** How the caller stands to a case; undefined means the case does not exist for them (404). */
+export type Relation = 'gestionnaire' | 'coordinateur' | 'partenaire' | 'prestataire';
+
+export function relationTo(caller: Caller, record: CaseRecord): Relation | undefined {
+  if (caller.tenant !== record.tenant) return undefined;
+  const { context } = record;
+  switch (caller.role) {
+    case 'gestionnaire':
+      return caller.organisationId === context.centreId || caller.organisationId === context.federationId
+        ? 'gestionnaire'
+        : undefined;
+    case 'coordinateur':
+      return context.submittedOnce ? 'coordinateur' : undefined;
+    case 'partenaire':
+      return context.consultedPartenaireIds.includes(caller.organisationId) ? 'partenaire' : undefined;
+    case 'prestataire':
+      return context.prestataireId === caller.organisationId ? 'prestataire' : undefined;
+  }
+}
+
+/** A gestionnaire opens cases for its own centre, or for a centre its federation runs. */
+export function mayOpenCaseFor(caller: Caller, centre: Centre): boolean {
+  return (
+    caller.role === 'gestionnaire' && (centre.id === caller.organisationId || centre.federationId === caller.organisationId)
+  );
+}
+
+export const mayOpenCases = (caller: Caller): boolean => caller.role === 'gestionnaire';
+
+/** Avis, and who gave them, are for the coordinateur and the consulted partenaires only. */
+const seesAvis = (relation: Relation) => relation === 'coordinateur' || relation === 'partenaire';
+
+/** The listing key under which a caller finds the cases it may see. */
+export function viewerKeyOf(caller: Caller): string {
+  return caller.role === 'coordinateur' ? 'coordination' : `org#${caller.organisationId}`;
+}
+
+/** Every listing key that must find this case: the inverse of `relationTo`. */
+export function viewerKeysOf(record: CaseRecord): string[] {
+  const { context } = record;
+  return [
+    `org#${context.centreId}`,
+    ...(context.federationId ? [`org#${context.federationId}`] : []),
+    ...(context.submittedOnce ? ['coordination'] : []),
+    ...context.consultedPartenaireIds.map((id) => `org#${id}`),
+    ...(context.prestataireId ? [`org#${context.prestataireId}`] : []),
+  ];
+}
+
+export const actorOf = (caller: Caller): Actor => ({
+  sub: caller.sub,
+  role: caller.role,
+  organisationId: caller.organisationId,
+});
+
+/** The case as this caller may see it, with the events it may send now. */
+export function caseView(record: CaseRecord, caller: Caller, relation: Relation): CaseView {
+  const { context } = record;
+  return {
+    id: record.id,
+    centreId: record.centreId,
+    status: record.status,
+    version: record.version,
+    fiche: context.fiche,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(context.prestataireId && { prestataireId: context.prestataireId }),
+    ...(context.consultedPartenaireIds.length > 0 && { consultedPartenaireIds: context.consultedPartenaireIds }),
+    ...(seesAvis(relation) &&
+      Object.keys(context.avis).length > 0 && {
+        avis: Object.entries(context.avis).map(([partenaireId, entry]) => ({ partenaireId, ...entry })),
+      }),
+    ...(context.decision && { decision: context.decision }),
+    ...(context.rapport.submissions > 0 && { rapport: context.rapport }),
+    ...(context.restitution && { restitution: context.restitution }),
+    ...(context.rencontre && { rencontre: context.rencontre }),
+    ...(context.withdrawal && { withdrawal: context.withdrawal }),
+    allowedEvents: allowedEvents(record, actorOf(caller)),
+  };
+}
+
+/** The history as this caller may read it: an avis keeps its place in the chain, not its author or content. */
+export function historyView(events: HistoryEvent[], relation: Relation): HistoryEventView[] {
+  return events.map(({ seq, type, at, actor, payload, prevHash, hash }) =>
+    type === 'GIVE_AVIS' && !seesAvis(relation)
+      ? { seq, type, at, actor: { role: actor.role }, redacted: true, prevHash, hash }
+      : { seq, type, at, actor: { role: actor.role, organisationId: actor.organisationId }, payload, prevHash, hash },
+  );
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { HistoryEvent } from './case.ts';
+
+/** The `prevHash` of a case's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** SHA-256 of the event's canonical JSON (RFC 8785), its own hash left out and its predecessor's in. */
+export function hashEvent(event: Omit<HistoryEvent, 'hash'>): string {
+  return createHash('sha256')
+    .update(canonicalize(event) ?? '')
+    .digest('hex');
+}
+
+export function chainEvent(event: Omit<HistoryEvent, 'hash'>): HistoryEvent {
+  return { ...event, hash: hashEvent(event) };
+}
+
+export type ChainCheck = { valid: true } | { valid: false; seq: number; reason: string };
+
+/** Checks numbering, links and hashes of a whole history, oldest first. */
+export function verifyChain(events: HistoryEvent[]): ChainCheck {
+  let prevHash = GENESIS_HASH;
+  for (const [i, { hash, ...content }] of events.entries()) {
+    if (content.seq !== i + 1) return { valid: false, seq: content.seq, reason: `expected event ${i + 1}` };
+    if (content.prevHash !== prevHash) return { valid: false, seq: content.seq, reason: 'broken link' };
+    if (hashEvent(content) !== hash) return { valid: false, seq: content.seq, reason: 'content altered' };
+    prevHash = hash;
+  }
+  return { valid: true };
+}

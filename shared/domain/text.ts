@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const MAX_TEXT = 5000;
+
+/** A free text of the procedure: trimmed, non-empty, at most 5,000 characters. */
+export const text = () =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Must not be empty')
+    .max(MAX_TEXT, `At most ${MAX_TEXT} characters`);
+
+/** An ISO 8601 calendar date (2026-03-14) that exists. */
+export const isoDate = () =>
+  z.iso.date('Expected an ISO 8601 date such as 2026-03-14').refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'Not a calendar date');
+
+/** An id of the referentiel or of a document: lower-case words and digits joined by dashes. */
+export const refId = () => z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'Not a valid id');

@@ -1,0 +1,251 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Notification } from '../../workflows/case.machine.ts';
+import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
+import { keys } from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
+
+/** A stored answer to a request sent with an Idempotency-Key. */
+export interface IdempotentAnswer {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/** One change of a case, committed whole or not at all. */
+export interface CaseChange {
+  record: CaseRecord;
+  /** The version and status the change was computed from; both undefined when the case is new. */
+  expectedVersion?: number;
+  previousStatus?: string;
+  event: HistoryEvent;
+  notifications: Notification[];
+  viewersBefore: string[];
+  viewersAfter: string[];
+  idempotency?: { sub: string; key: string; answer: IdempotentAnswer; expiresAt: number };
+}
+
+export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
+
+export interface ListPage {
+  records: CaseRecord[];
+  /** Where the next page starts, when there is one. */
+  next?: { createdAt: string; caseId: string };
+}
+
+const strip = <T>(item: Record<string, unknown> | undefined, drop: string[]): T | undefined => {
+  if (!item) return undefined;
+  const copy = { ...item };
+  for (const key of drop) delete copy[key];
+  return copy as T;
+};
+const CASE_META = ['pk', 'sk', 'kind'];
+const EVENT_META = ['pk', 'sk', 'kind', 'caseId'];
+
+/**
+ * Cases in the single table. A change is one TransactWriteItems: the case under a version
+ * condition, its history event under attribute_not_exists, the outbox, the listing entries and
+ * the idempotency record. Lists read the GSIs, never Scan.
+ */
+export function createCaseRepository(db: DynamoDBDocumentClient, tableName: string) {
+  const caseKey = (tenant: string, caseId: string) => ({ pk: keys.casePk(tenant, caseId), sk: keys.caseSk });
+
+  return {
+    async get(tenant: string, caseId: string): Promise<CaseRecord | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: caseKey(tenant, caseId), ConsistentRead: true }),
+      );
+      return strip<CaseRecord>(Item, CASE_META);
+    },
+
+    async history(tenant: string, caseId: string): Promise<HistoryEvent[]> {
+      const events: HistoryEvent[] = [];
+      const pages = paginateQuery(
+        { client: db },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.casePk(tenant, caseId), ':prefix': keys.eventPrefix },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) events.push(strip<HistoryEvent>(item, EVENT_META) as HistoryEvent);
+      }
+      return events;
+    },
+
+    /** A page of the cases listed under a viewer key, newest first, optionally of one status. */
+    async listByViewer(
+      tenant: string,
+      viewer: string,
+      options: { status?: string; limit: number; after?: { createdAt: string; caseId: string } },
+    ): Promise<ListPage> {
+      const byStatus = options.status !== undefined;
+      const index = byStatus ? 'gsi2' : 'gsi1';
+      const pk = byStatus ? keys.viewerStatusPk(tenant, viewer, options.status as string) : keys.viewerPk(tenant, viewer);
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk`,
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: false,
+          Limit: options.limit,
+          ...(options.after && {
+            ExclusiveStartKey: {
+              pk: keys.casePk(tenant, options.after.caseId),
+              sk: keys.viewSk(viewer),
+              [`${index}pk`]: pk,
+              [`${index}sk`]: keys.viewerSk(options.after.createdAt, options.after.caseId),
+            },
+          }),
+        }),
+      );
+      const ids = Items.map((item) => item.caseId as string);
+      const records = await this.getMany(tenant, ids);
+      const last = Items.at(-1);
+      return {
+        records,
+        ...(LastEvaluatedKey && last && { next: { createdAt: last.createdAt as string, caseId: last.caseId as string } }),
+      };
+    },
+
+    /** Cases by id, in the order asked, skipping any that vanished. */
+    async getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]> {
+      if (caseIds.length === 0) return [];
+      const found = new Map<string, CaseRecord>();
+      let pending: Record<string, unknown>[] | undefined = caseIds.map((id) => caseKey(tenant, id));
+      while (pending && pending.length > 0) {
+        const result: BatchGetCommandOutput = await db.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        const { Responses, UnprocessedKeys } = result;
+        for (const item of Responses?.[tableName] ?? []) {
+          const record = strip<CaseRecord>(item, CASE_META) as CaseRecord;
+          found.set(record.id, record);
+        }
+        pending = UnprocessedKeys?.[tableName]?.Keys;
+      }
+      return caseIds.flatMap((id) => (found.has(id) ? [found.get(id) as CaseRecord] : []));
+    },
+
+    async idempotentAnswer(tenant: string, sub: string, key: string): Promise<IdempotentAnswer | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: keys.idempotencyPk(tenant, sub, key), sk: keys.idempotencySk },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 < Date.now()) return undefined;
+      return { requestHash: Item.requestHash, status: Item.status, body: Item.body };
+    },
+
+    async commit(change: CaseChange): Promise<CommitResult> {
+      const { record, event, notifications, viewersBefore, viewersAfter, idempotency } = change;
+      const { tenant, id } = record;
+      const pk = keys.casePk(tenant, id);
+      const isNew = change.expectedVersion === undefined;
+      // Listing entries carry the status: all are rewritten when it changes, only new ones otherwise.
+      const statusChanged = change.previousStatus !== record.status;
+      const viewItem = (viewer: string) => ({
+        Put: {
+          TableName: tableName,
+          Item: {
+            pk,
+            sk: keys.viewSk(viewer),
+            kind: 'view',
+            caseId: id,
+            status: record.status,
+            createdAt: record.createdAt,
+            gsi1pk: keys.viewerPk(tenant, viewer),
+            gsi1sk: keys.viewerSk(record.createdAt, id),
+            gsi2pk: keys.viewerStatusPk(tenant, viewer, record.status),
+            gsi2sk: keys.viewerSk(record.createdAt, id),
+          },
+        },
+      });
+      const viewsToWrite = statusChanged ? viewersAfter : viewersAfter.filter((v) => !viewersBefore.includes(v));
+      const viewsToDelete = viewersBefore.filter((v) => !viewersAfter.includes(v));
+      const items = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { pk, sk: keys.caseSk, kind: 'case', ...record },
+            ...(isNew
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: { ':expected': change.expectedVersion },
+                }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { pk, sk: keys.eventSk(event.seq), kind: 'event', caseId: id, ...event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...notifications.map((notification, i) => ({
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk,
+              sk: keys.outboxSk(event.seq, i),
+              kind: 'outbox',
+              caseId: id,
+              seq: event.seq,
+              ...notification,
+              createdAt: event.at,
+              gsi1pk: keys.outboxPendingPk(tenant),
+              gsi1sk: `${event.at}#${id}#${event.seq}#${i}`,
+            },
+          },
+        })),
+        ...viewsToWrite.map(viewItem),
+        ...viewsToDelete.map((viewer) => ({ Delete: { TableName: tableName, Key: { pk, sk: keys.viewSk(viewer) } } })),
+        ...(idempotency
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: keys.idempotencyPk(tenant, idempotency.sub, idempotency.key),
+                    sk: keys.idempotencySk,
+                    kind: 'idempotency',
+                    ...idempotency.answer,
+                    [TTL_ATTRIBUTE]: idempotency.expiresAt,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]
+          : []),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (idempotency && reasons.at(-1)?.Code === 'ConditionalCheckFailed') return 'idempotency-conflict';
+        if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') {
+          return 'version-conflict';
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;

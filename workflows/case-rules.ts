@@ -1,0 +1,81 @@
+import { missingFicheFields } from '../shared/domain/fiche.schema.ts';
+import { EVENT_SENDER } from './case-events.schema.ts';
+import type { CaseContext, CaseMachineEvent } from './case.machine.ts';
+
+/** Why a guard refuses an event: a path into the request or the case, and a sentence. */
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+type Check = (context: CaseContext, event: CaseMachineEvent) => Violation[];
+
+/**
+ * Whether the event's actor is the one the procedure names as its sender, relation included:
+ * the centre's own gestionnaire (or its federation), a partenaire consulted on this case,
+ * the prestataire firm assigned to it.
+ */
+export function actorIsSender(event: CaseMachineEvent, context: CaseContext): boolean {
+  const { role, organisationId } = event.actor;
+  const sender = event.type === 'UPDATE_FICHE' ? 'gestionnaire' : EVENT_SENDER[event.type];
+  switch (sender) {
+    case 'gestionnaire':
+      return role === 'gestionnaire' && (organisationId === context.centreId || organisationId === context.federationId);
+    case 'coordinateur':
+      return role === 'coordinateur';
+    case 'consulted-partenaire':
+      return role === 'partenaire' && context.consultedPartenaireIds.includes(organisationId);
+    case 'assigned-prestataire':
+      return role === 'prestataire' && context.prestataireId === organisationId;
+  }
+}
+
+const none: Check = () => [];
+
+/**
+ * The guards' reasons, one check per guarded event. The machine's guards pass when the list is
+ * empty; when a transition is refused, the same list becomes the 422's `errors`.
+ */
+export const checks = {
+  SUBMIT_FICHE: (context) =>
+    missingFicheFields(context.fiche).map((field) => ({ path: `fiche.${field}`, message: 'Required to submit the fiche' })),
+
+  OPEN_SAISINE: (_context, event) => {
+    if (event.type !== 'OPEN_SAISINE' || !event.partenaireIds) return [];
+    const known = new Set(event.facts?.knownPartenaireIds);
+    return event.partenaireIds.flatMap((id, i) =>
+      known.has(id) ? [] : [{ path: `body.partenaireIds.${i}`, message: `Unknown partenaire ${id}` }],
+    );
+  },
+
+  ACCEPT: (context, event) => {
+    if (event.type !== 'ACCEPT') return [];
+    const violations: Violation[] = [];
+    if (!Object.values(context.avis).some((a) => a.avis === 'favorable')) {
+      violations.push({ path: 'avis', message: 'At least one favorable avis is needed to accept' });
+    }
+    if (!event.facts?.knownPrestataireIds?.includes(event.prestataireId)) {
+      violations.push({ path: 'body.prestataireId', message: `Unknown prestataire ${event.prestataireId}` });
+    }
+    return violations;
+  },
+
+  SUBMIT_RAPPORT: (context, event) => {
+    if (event.type !== 'SUBMIT_RAPPORT') return [];
+    const doc = event.facts?.document;
+    const path = 'body.documentId';
+    if (!doc || doc.id !== event.documentId) return [{ path, message: `No document ${event.documentId} on this case` }];
+    if (doc.kind !== 'rapport') return [{ path, message: `Document ${doc.id} is a ${doc.kind}, not a rapport` }];
+    if (doc.status !== 'available') return [{ path, message: `Document ${doc.id} is not available (${doc.status})` }];
+    if (doc.uploaderOrganisationId !== context.prestataireId) {
+      return [{ path, message: `Document ${doc.id} was not uploaded by the assigned prestataire` }];
+    }
+    return [];
+  },
+} satisfies Record<string, Check>;
+
+/** The reasons a guarded event is refused in the current context (empty: nothing to object). */
+export function explainRefusal(context: CaseContext, event: CaseMachineEvent): Violation[] {
+  const check: Check = (checks as Record<string, Check>)[event.type] ?? none;
+  return check(context, event);
+}
