@@ -10,6 +10,8 @@ const ConfigSchema = z.object({
   BUCKET_NAME: z.string().min(1),
   AWS_REGION: z.string().min(1).default('eu-west-3'),
   MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
+  /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
+  CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),

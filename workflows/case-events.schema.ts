@@ -27,7 +27,11 @@ export const CaseEventBodySchema = z
     event('SUBMIT_RAPPORT', { documentId: refId() }),
     event('REQUEST_REVISION', { commentaire: text() }),
     event('VALIDATE_RAPPORT', {}),
-    event('RECORD_RESTITUTION', { date: isoDate(), rencontrePartenaires: z.boolean(), compteRendu: text().optional() }),
+    event('RECORD_RESTITUTION', {
+      date: isoDate(),
+      rencontrePartenaires: z.boolean(),
+      compteRendu: text().optional(),
+    }),
     event('RECORD_RENCONTRE', { date: isoDate(), compteRendu: text().optional() }),
     event('WITHDRAW', { motif: text().optional() }),
   ])

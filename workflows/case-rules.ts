@@ -1,6 +1,6 @@
 import { missingFicheFields } from '../shared/domain/fiche.schema.ts';
-import { EVENT_SENDER } from './case-events.schema.ts';
 import type { CaseContext, CaseMachineEvent } from './case.machine.ts';
+import { EVENT_SENDER } from './case-events.schema.ts';
 
 /** Why a guard refuses an event: a path into the request or the case, and a sentence. */
 export interface Violation {
@@ -20,7 +20,10 @@ export function actorIsSender(event: CaseMachineEvent, context: CaseContext): bo
   const sender = event.type === 'UPDATE_FICHE' ? 'gestionnaire' : EVENT_SENDER[event.type];
   switch (sender) {
     case 'gestionnaire':
-      return role === 'gestionnaire' && (organisationId === context.centreId || organisationId === context.federationId);
+      return (
+        role === 'gestionnaire' &&
+        (organisationId === context.centreId || organisationId === context.federationId)
+      );
     case 'coordinateur':
       return role === 'coordinateur';
     case 'consulted-partenaire':
@@ -38,7 +41,10 @@ const none: Check = () => [];
  */
 export const checks = {
   SUBMIT_FICHE: (context) =>
-    missingFicheFields(context.fiche).map((field) => ({ path: `fiche.${field}`, message: 'Required to submit the fiche' })),
+    missingFicheFields(context.fiche).map((field) => ({
+      path: `fiche.${field}`,
+      message: 'Required to submit the fiche',
+    })),
 
   OPEN_SAISINE: (_context, event) => {
     if (event.type !== 'OPEN_SAISINE' || !event.partenaireIds) return [];
@@ -64,9 +70,12 @@ export const checks = {
     if (event.type !== 'SUBMIT_RAPPORT') return [];
     const doc = event.facts?.document;
     const path = 'body.documentId';
-    if (!doc || doc.id !== event.documentId) return [{ path, message: `No document ${event.documentId} on this case` }];
-    if (doc.kind !== 'rapport') return [{ path, message: `Document ${doc.id} is a ${doc.kind}, not a rapport` }];
-    if (doc.status !== 'available') return [{ path, message: `Document ${doc.id} is not available (${doc.status})` }];
+    if (!doc || doc.id !== event.documentId)
+      return [{ path, message: `No document ${event.documentId} on this case` }];
+    if (doc.kind !== 'rapport')
+      return [{ path, message: `Document ${doc.id} is a ${doc.kind}, not a rapport` }];
+    if (doc.status !== 'available')
+      return [{ path, message: `Document ${doc.id} is not available (${doc.status})` }];
     if (doc.uploaderOrganisationId !== context.prestataireId) {
       return [{ path, message: `Document ${doc.id} was not uploaded by the assigned prestataire` }];
     }

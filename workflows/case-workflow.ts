@@ -1,6 +1,5 @@
 import { initialTransition, transition } from 'xstate';
 import type { Role } from '../shared/domain/caller.ts';
-import { CASE_EVENT_TYPES, type CaseEventType, EVENT_SENDER, type Sender } from './case-events.schema.ts';
 import {
   type Actor,
   type CaseContext,
@@ -10,6 +9,7 @@ import {
   caseMachine,
   type Notification,
 } from './case.machine.ts';
+import { CASE_EVENT_TYPES, type CaseEventType, EVENT_SENDER, type Sender } from './case-events.schema.ts';
 import { actorIsSender, explainRefusal, type Violation } from './case-rules.ts';
 
 /** What is stored of the machine: its status and its context (the persisted snapshot). */
@@ -74,6 +74,7 @@ export function applyEvent(current: PersistedCase, event: CaseMachineEvent): Eve
 export function allowedEvents(current: PersistedCase, actor: Actor): CaseEventType[] {
   const accepted = eventTypesIn(current.status);
   return CASE_EVENT_TYPES.filter(
-    (type) => accepted.includes(type) && actorIsSender({ type, actor, at: '' } as CaseMachineEvent, current.context),
+    (type) =>
+      accepted.includes(type) && actorIsSender({ type, actor, at: '' } as CaseMachineEvent, current.context),
   );
 }

@@ -27,7 +27,11 @@ export interface EventFacts {
 }
 
 export type InternalEventBody = { type: 'UPDATE_FICHE'; fiche: FicheDraft };
-export type CaseMachineEvent = (CaseEventBody | InternalEventBody) & { actor: Actor; at: string; facts?: EventFacts };
+export type CaseMachineEvent = (CaseEventBody | InternalEventBody) & {
+  actor: Actor;
+  at: string;
+  facts?: EventFacts;
+};
 
 export interface AvisEntry {
   avis: AvisValue;
@@ -46,7 +50,12 @@ export interface CaseContext {
   avis: Record<string, AvisEntry>;
   prestataireId?: string;
   decision?: { outcome: 'accepted' | 'refused'; motif?: string; at: string };
-  rapport: { submittedDocumentId?: string; validatedDocumentId?: string; submissions: number; revisions: number };
+  rapport: {
+    submittedDocumentId?: string;
+    validatedDocumentId?: string;
+    submissions: number;
+    revisions: number;
+  };
   restitution?: { date: string; rencontrePartenaires: boolean; compteRendu?: string };
   rencontre?: { date: string; compteRendu?: string };
   withdrawal?: { motif?: string; at: string };
@@ -105,7 +114,11 @@ export const caseMachine = setup({
     recordAvis: assign({
       avis: ({ context, event }) => {
         assertEvent(event, 'GIVE_AVIS');
-        const entry: AvisEntry = { avis: event.avis, at: event.at, ...(event.commentaire && { commentaire: event.commentaire }) };
+        const entry: AvisEntry = {
+          avis: event.avis,
+          at: event.at,
+          ...(event.commentaire && { commentaire: event.commentaire }),
+        };
         return { ...context.avis, [event.actor.organisationId]: entry };
       },
     }),
@@ -122,14 +135,21 @@ export const caseMachine = setup({
     recordRapportSubmission: assign({
       rapport: ({ context, event }) => {
         assertEvent(event, 'SUBMIT_RAPPORT');
-        return { ...context.rapport, submittedDocumentId: event.documentId, submissions: context.rapport.submissions + 1 };
+        return {
+          ...context.rapport,
+          submittedDocumentId: event.documentId,
+          submissions: context.rapport.submissions + 1,
+        };
       },
     }),
     recordRevisionRequest: assign({
       rapport: ({ context }) => ({ ...context.rapport, revisions: context.rapport.revisions + 1 }),
     }),
     recordValidation: assign({
-      rapport: ({ context }) => ({ ...context.rapport, validatedDocumentId: context.rapport.submittedDocumentId }),
+      rapport: ({ context }) => ({
+        ...context.rapport,
+        validatedDocumentId: context.rapport.submittedDocumentId,
+      }),
     }),
     recordRestitution: assign({
       restitution: ({ event }) => {
@@ -250,7 +270,10 @@ export const caseMachine = setup({
           {
             guard: and(['sentByItsSender', 'rencontreRequested']),
             target: 'rencontre_partenaires',
-            actions: ['recordRestitution', notify('RECORD_RESTITUTION', 'coordination', 'consulted-partenaires')],
+            actions: [
+              'recordRestitution',
+              notify('RECORD_RESTITUTION', 'coordination', 'consulted-partenaires'),
+            ],
           },
           {
             guard: 'sentByItsSender',

@@ -1,7 +1,7 @@
 import type { Actor } from '../../workflows/case.machine.ts';
 import { allowedEvents } from '../../workflows/case-workflow.ts';
-import type { CaseRecord, CaseView, HistoryEvent, HistoryEventView } from '../domain/case.ts';
 import type { Caller } from '../domain/caller.ts';
+import type { CaseRecord, CaseView, HistoryEvent, HistoryEventView } from '../domain/case.ts';
 import type { Centre } from '../domain/referentiel.ts';
 
 /**
@@ -32,7 +32,8 @@ export function relationTo(caller: Caller, record: CaseRecord): Relation | undef
 /** A gestionnaire opens cases for its own centre, or for a centre its federation runs. */
 export function mayOpenCaseFor(caller: Caller, centre: Centre): boolean {
   return (
-    caller.role === 'gestionnaire' && (centre.id === caller.organisationId || centre.federationId === caller.organisationId)
+    caller.role === 'gestionnaire' &&
+    (centre.id === caller.organisationId || centre.federationId === caller.organisationId)
   );
 }
 
@@ -76,7 +77,9 @@ export function caseView(record: CaseRecord, caller: Caller, relation: Relation)
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     ...(context.prestataireId && { prestataireId: context.prestataireId }),
-    ...(context.consultedPartenaireIds.length > 0 && { consultedPartenaireIds: context.consultedPartenaireIds }),
+    ...(context.consultedPartenaireIds.length > 0 && {
+      consultedPartenaireIds: context.consultedPartenaireIds,
+    }),
     ...(seesAvis(relation) &&
       Object.keys(context.avis).length > 0 && {
         avis: Object.entries(context.avis).map(([partenaireId, entry]) => ({ partenaireId, ...entry })),
@@ -95,6 +98,14 @@ export function historyView(events: HistoryEvent[], relation: Relation): History
   return events.map(({ seq, type, at, actor, payload, prevHash, hash }) =>
     type === 'GIVE_AVIS' && !seesAvis(relation)
       ? { seq, type, at, actor: { role: actor.role }, redacted: true, prevHash, hash }
-      : { seq, type, at, actor: { role: actor.role, organisationId: actor.organisationId }, payload, prevHash, hash },
+      : {
+          seq,
+          type,
+          at,
+          actor: { role: actor.role, organisationId: actor.organisationId },
+          payload,
+          prevHash,
+          hash,
+        },
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AVIS, CASE_EVENT_TYPES } from '../../workflows/case-events.schema.ts';
 import { CASE_STATUSES, type CaseStatus } from '../../workflows/case.machine.ts';
+import { AVIS, CASE_EVENT_TYPES } from '../../workflows/case-events.schema.ts';
 import type { PersistedCase } from '../../workflows/case-workflow.ts';
 import type { Role } from './caller.ts';
 import { FicheDraftSchema } from './fiche.schema.ts';
@@ -56,7 +56,10 @@ export const CaseSchema = z
     updatedAt: z.string(),
     prestataireId: z.string().optional(),
     consultedPartenaireIds: z.array(z.string()).optional(),
-    avis: z.array(AvisViewSchema).optional().meta({ description: 'Only for the coordinateur and consulted partenaires' }),
+    avis: z
+      .array(AvisViewSchema)
+      .optional()
+      .meta({ description: 'Only for the coordinateur and consulted partenaires' }),
     decision: z
       .object({ outcome: z.enum(['accepted', 'refused']), motif: z.string().optional(), at: z.string() })
       .optional(),

@@ -4,11 +4,7 @@ export const MAX_TEXT = 5000;
 
 /** A free text of the procedure: trimmed, non-empty, at most 5,000 characters. */
 export const text = () =>
-  z
-    .string()
-    .trim()
-    .min(1, 'Must not be empty')
-    .max(MAX_TEXT, `At most ${MAX_TEXT} characters`);
+  z.string().trim().min(1, 'Must not be empty').max(MAX_TEXT, `At most ${MAX_TEXT} characters`);
 
 /** An ISO 8601 calendar date (2026-03-14) that exists. */
 export const isoDate = () =>

@@ -52,7 +52,12 @@ export interface ApiResponse<R extends RouteSpec> {
 }
 
 interface ApiContext extends Context {
-  api: { caller?: Caller; params?: unknown; query?: unknown; input: () => { body: unknown; headers: unknown } };
+  api: {
+    caller?: Caller;
+    params?: unknown;
+    query?: unknown;
+    input: () => { body: unknown; headers: unknown };
+  };
 }
 
 type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;

@@ -128,6 +128,18 @@ export class UnprocessableError extends ProblemError {
   readonly status = 422;
   readonly slug = 'unprocessable';
   readonly title = 'The request cannot be carried out';
+
+  constructor(
+    detail: string,
+    readonly errors: FieldError[] = [],
+    options: ProblemOptions = {},
+  ) {
+    super(detail, options);
+  }
+
+  override toProblem(): Problem {
+    return { ...super.toProblem(), ...(this.errors.length > 0 && { errors: this.errors }) };
+  }
 }
 
 /** The answer for anything unexpected: no message, no stack, only an id to find the log line. */

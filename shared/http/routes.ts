@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { CaseEventBodySchema } from '../../workflows/case-events.schema.ts';
 import { ROLES } from '../domain/caller.ts';
+import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
+import { FicheDraftSchema } from '../domain/fiche.schema.ts';
 import { ReferentielSchema } from '../domain/referentiel.ts';
+import { refId } from '../domain/text.ts';
 
 /**
  * The route table: every HTTP route of the API, once. The CDK stack, the local
@@ -53,6 +57,28 @@ export const MeSchema = z
   .meta({ id: 'Me' });
 
 const AUTH_PROBLEMS = [401, 403];
+const CASE_PROBLEMS = [400, 401, 403, 404];
+const CASE_PERMISSIONS: Permission[] = ['table:read', 'table:write'];
+
+const CaseParams = z.object({ caseId: CaseIdSchema });
+
+/** `If-Match: "<version>"` (quotes optional, weak tag accepted) → the version as a number. */
+const IfMatch = z
+  .string()
+  .regex(/^(W\/)?"?\d{1,9}"?$/, 'Expected a case version such as "3"')
+  .transform((value) => Number(value.replace(/\D/g, '')))
+  .optional()
+  .meta({ description: 'The version the change was computed from; 412 when the case has moved on' });
+
+const IdempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'Printable ASCII, 1 to 255 characters')
+  .optional()
+  .meta({ description: 'A retry with the same key and body returns the first answer and changes nothing' });
+
+export const CaseListSchema = z
+  .object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'CaseList' });
 
 export const routes = {
   getHealth: route({
@@ -108,6 +134,101 @@ export const routes = {
     permissions: ['table:read'],
     response: { status: 200, description: 'The reference data', schema: ReferentielSchema },
     problems: AUTH_PROBLEMS,
+  }),
+  createCase: route({
+    operationId: 'createCase',
+    method: 'POST',
+    path: '/cases',
+    summary: 'Open a case for one of the caller’s centres (gestionnaire)',
+    auth: 'jwt',
+    handler: 'functions/api/create-case.handler.ts',
+    group: 'cases',
+    permissions: CASE_PERMISSIONS,
+    request: {
+      body: z.strictObject({ centreId: refId(), fiche: FicheDraftSchema.optional() }).meta({ id: 'NewCase' }),
+      headers: z.object({ 'idempotency-key': IdempotencyKey }),
+    },
+    response: { status: 201, description: 'The case, in brouillon', schema: CaseSchema },
+    problems: [400, 401, 403, 422],
+  }),
+  listCases: route({
+    operationId: 'listCases',
+    method: 'GET',
+    path: '/cases',
+    summary: 'The cases the caller may see, newest first',
+    auth: 'jwt',
+    handler: 'functions/api/list-cases.handler.ts',
+    group: 'cases',
+    permissions: ['table:read'],
+    request: {
+      query: z.object({
+        status: CaseStatusSchema.optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+        cursor: z.string().max(2000).optional(),
+      }),
+    },
+    response: { status: 200, description: 'A page of cases', schema: CaseListSchema },
+    problems: [400, 401, 403],
+  }),
+  getCase: route({
+    operationId: 'getCase',
+    method: 'GET',
+    path: '/cases/{caseId}',
+    summary: 'One case, as the caller may see it',
+    auth: 'jwt',
+    handler: 'functions/api/get-case.handler.ts',
+    group: 'cases',
+    permissions: ['table:read'],
+    request: { params: CaseParams },
+    response: { status: 200, description: 'The case (ETag: its version)', schema: CaseSchema },
+    problems: [401, 403, 404],
+  }),
+  putFiche: route({
+    operationId: 'putFiche',
+    method: 'PUT',
+    path: '/cases/{caseId}/fiche',
+    summary: 'Replace the draft fiche (gestionnaire, while brouillon)',
+    auth: 'jwt',
+    handler: 'functions/api/put-fiche.handler.ts',
+    group: 'cases',
+    permissions: CASE_PERMISSIONS,
+    request: { params: CaseParams, body: FicheDraftSchema, headers: z.object({ 'if-match': IfMatch }) },
+    response: { status: 200, description: 'The case with its new fiche', schema: CaseSchema },
+    problems: [...CASE_PROBLEMS, 409, 412, 422],
+  }),
+  postEvent: route({
+    operationId: 'postEvent',
+    method: 'POST',
+    path: '/cases/{caseId}/events',
+    summary: 'Send an event of the procedure',
+    auth: 'jwt',
+    handler: 'functions/api/post-event.handler.ts',
+    group: 'cases',
+    permissions: CASE_PERMISSIONS,
+    request: {
+      params: CaseParams,
+      body: CaseEventBodySchema,
+      headers: z.object({ 'if-match': IfMatch, 'idempotency-key': IdempotencyKey }),
+    },
+    response: { status: 200, description: 'The case after the event', schema: CaseSchema },
+    problems: [...CASE_PROBLEMS, 409, 412, 422],
+  }),
+  getHistory: route({
+    operationId: 'getHistory',
+    method: 'GET',
+    path: '/cases/{caseId}/history',
+    summary: 'The case’s events, oldest first, hash-chained',
+    auth: 'jwt',
+    handler: 'functions/api/get-history.handler.ts',
+    group: 'cases',
+    permissions: ['table:read'],
+    request: { params: CaseParams },
+    response: {
+      status: 200,
+      description: 'The history, redacted for the caller',
+      schema: z.object({ items: z.array(HistoryEventSchema) }).meta({ id: 'History' }),
+    },
+    problems: [401, 403, 404],
   }),
 } as const;
 

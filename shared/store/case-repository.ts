@@ -4,6 +4,7 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
@@ -16,7 +17,6 @@ import { TTL_ATTRIBUTE } from './table.ts';
 /** A stored answer to a request sent with an Idempotency-Key. */
 export interface IdempotentAnswer {
   requestHash: string;
-  status: number;
   body: unknown;
 }
 
@@ -31,6 +31,20 @@ export interface CaseChange {
   viewersBefore: string[];
   viewersAfter: string[];
   idempotency?: { sub: string; key: string; answer: IdempotentAnswer; expiresAt: number };
+}
+
+/** A document of a case, as stored (uploads and their checks come with the documents issue). */
+export interface DocumentRecord {
+  id: string;
+  caseId: string;
+  kind: 'piece_jointe' | 'rapport' | 'compte_rendu';
+  status: 'pending' | 'available';
+  filename: string;
+  contentType: string;
+  size: number;
+  uploaderOrganisationId: string;
+  uploadedBy: string;
+  createdAt: string;
 }
 
 export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
@@ -78,7 +92,8 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         },
       );
       for await (const page of pages) {
-        for (const item of page.Items ?? []) events.push(strip<HistoryEvent>(item, EVENT_META) as HistoryEvent);
+        for (const item of page.Items ?? [])
+          events.push(strip<HistoryEvent>(item, EVENT_META) as HistoryEvent);
       }
       return events;
     },
@@ -91,7 +106,9 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
     ): Promise<ListPage> {
       const byStatus = options.status !== undefined;
       const index = byStatus ? 'gsi2' : 'gsi1';
-      const pk = byStatus ? keys.viewerStatusPk(tenant, viewer, options.status as string) : keys.viewerPk(tenant, viewer);
+      const pk = byStatus
+        ? keys.viewerStatusPk(tenant, viewer, options.status as string)
+        : keys.viewerPk(tenant, viewer);
       const { Items = [], LastEvaluatedKey } = await db.send(
         new QueryCommand({
           TableName: tableName,
@@ -115,7 +132,8 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       const last = Items.at(-1);
       return {
         records,
-        ...(LastEvaluatedKey && last && { next: { createdAt: last.createdAt as string, caseId: last.caseId as string } }),
+        ...(LastEvaluatedKey &&
+          last && { next: { createdAt: last.createdAt as string, caseId: last.caseId as string } }),
       };
     },
 
@@ -138,6 +156,30 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       return caseIds.flatMap((id) => (found.has(id) ? [found.get(id) as CaseRecord] : []));
     },
 
+    async getDocument(
+      tenant: string,
+      caseId: string,
+      documentId: string,
+    ): Promise<DocumentRecord | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: keys.casePk(tenant, caseId), sk: keys.documentSk(documentId) },
+          ConsistentRead: true,
+        }),
+      );
+      return strip<DocumentRecord>(Item, ['pk', 'sk']);
+    },
+
+    async putDocument(tenant: string, document: DocumentRecord): Promise<void> {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id), ...document },
+        }),
+      );
+    },
+
     async idempotentAnswer(tenant: string, sub: string, key: string): Promise<IdempotentAnswer | undefined> {
       const { Item } = await db.send(
         new GetCommand({
@@ -147,7 +189,7 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         }),
       );
       if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 < Date.now()) return undefined;
-      return { requestHash: Item.requestHash, status: Item.status, body: Item.body };
+      return { requestHash: Item.requestHash, body: Item.body };
     },
 
     async commit(change: CaseChange): Promise<CommitResult> {
@@ -174,7 +216,9 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
           },
         },
       });
-      const viewsToWrite = statusChanged ? viewersAfter : viewersAfter.filter((v) => !viewersBefore.includes(v));
+      const viewsToWrite = statusChanged
+        ? viewersAfter
+        : viewersAfter.filter((v) => !viewersBefore.includes(v));
       const viewsToDelete = viewersBefore.filter((v) => !viewersAfter.includes(v));
       const items = [
         {
@@ -213,7 +257,9 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
           },
         })),
         ...viewsToWrite.map(viewItem),
-        ...viewsToDelete.map((viewer) => ({ Delete: { TableName: tableName, Key: { pk, sk: keys.viewSk(viewer) } } })),
+        ...viewsToDelete.map((viewer) => ({
+          Delete: { TableName: tableName, Key: { pk, sk: keys.viewSk(viewer) } },
+        })),
         ...(idempotency
           ? [
               {

@@ -14,6 +14,7 @@ export const keys = {
   eventPrefix: 'EVENT#',
   outboxSk: (n: number, i: number) => `OUTBOX#${seq(n)}#${i}`,
   viewSk: (viewer: string) => `VIEW#${viewer}`,
+  documentSk: (documentId: string) => `DOC#${documentId}`,
   viewPrefix: 'VIEW#',
 
   /** gsi1: the cases a viewer may see, newest first. */

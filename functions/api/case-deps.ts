@@ -1,0 +1,20 @@
+import type { CaseDeps } from '../../shared/cases/ports.ts';
+import { config } from '../../shared/config.ts';
+import { newId } from '../../shared/domain/ids.ts';
+import { cached } from '../../shared/store/cached.ts';
+import { createCaseRepository } from '../../shared/store/case-repository.ts';
+import { createDocumentClient } from '../../shared/store/dynamo.ts';
+import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+
+/** The composition root of the case handlers: adapters created once per container. */
+const db = createDocumentClient();
+const { TABLE_NAME, CURSOR_SECRET } = config();
+const referentiel = createReferentielRepository(db, TABLE_NAME);
+
+export const caseDeps: CaseDeps = {
+  cases: createCaseRepository(db, TABLE_NAME),
+  referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
+  now: () => new Date(),
+  newCaseId: () => newId('c'),
+  cursorSecret: CURSOR_SECRET,
+};

@@ -1,0 +1,8 @@
+import { listCases } from '../../shared/cases/read-cases.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { routes } from '../../shared/http/routes.ts';
+import { caseDeps } from './case-deps.ts';
+
+export const handler = apiHandler(routes.listCases, async ({ caller, query }) => ({
+  body: await listCases(caseDeps, caller, query),
+}));

@@ -1,0 +1,82 @@
+import { startCase } from '../../workflows/case-workflow.ts';
+import { actorOf, caseView, mayOpenCaseFor, mayOpenCases, viewerKeysOf } from '../access/policy.ts';
+import type { Caller } from '../domain/caller.ts';
+import type { CaseRecord, CaseView } from '../domain/case.ts';
+import type { FicheDraft } from '../domain/fiche.schema.ts';
+import { chainEvent, GENESIS_HASH } from '../domain/history-chain.ts';
+import { ForbiddenError, UnprocessableError } from '../http/problem.ts';
+import { unknownFicheReferences } from './facts.ts';
+import { idempotent } from './idempotency.ts';
+import type { CaseDeps } from './ports.ts';
+
+export interface CreateCaseRequest {
+  caller: Caller;
+  read: () => { body: { centreId: string; fiche?: FicheDraft }; idempotencyKey?: string };
+}
+
+/**
+ * A gestionnaire opens a case for its centre.
+ * 1. read the request (400); only a gestionnaire opens cases (403)
+ * 2. the centre must exist (422) and be the caller's or its federation's (403)
+ * 3. start the machine; commit the case, its first history event and its listing entries
+ */
+export async function createCase(deps: CaseDeps, { caller, read }: CreateCaseRequest): Promise<CaseView> {
+  const { body, idempotencyKey } = read();
+  if (!mayOpenCases(caller)) throw new ForbiddenError(`A ${caller.role} cannot open a case.`);
+  const referentiel = await deps.referentiel(caller.tenant);
+  const centre = referentiel.centres.find((c) => c.id === body.centreId);
+  if (!centre) {
+    throw new UnprocessableError(`Unknown centre ${body.centreId}.`, [
+      { path: 'body.centreId', message: `Unknown centre ${body.centreId}` },
+    ]);
+  }
+  if (!mayOpenCaseFor(caller, centre)) throw new ForbiddenError(`The centre ${centre.id} is not yours.`);
+  const fiche = body.fiche ?? {};
+  const unknown = unknownFicheReferences(fiche, referentiel, 'body.fiche');
+  if (unknown.length > 0) throw new UnprocessableError('The fiche names unknown partenaires.', unknown);
+
+  return idempotent(
+    deps,
+    caller,
+    { key: idempotencyKey, request: { route: 'createCase', body } },
+    async (record) => {
+      const at = deps.now().toISOString();
+      const id = deps.newCaseId();
+      const started = startCase({
+        centreId: centre.id,
+        ...(centre.federationId && { federationId: centre.federationId }),
+        fiche,
+      });
+      const event = chainEvent({
+        seq: 1,
+        type: 'CASE_CREATED',
+        at,
+        actor: actorOf(caller),
+        payload: { centreId: centre.id, fiche },
+        prevHash: GENESIS_HASH,
+      });
+      const created: CaseRecord = {
+        ...started,
+        id,
+        tenant: caller.tenant,
+        centreId: centre.id,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        headHash: event.hash,
+      };
+      const answer = caseView(created, caller, 'gestionnaire');
+      const result = await deps.cases.commit({
+        record: created,
+        event,
+        notifications: [],
+        viewersBefore: [],
+        viewersAfter: viewerKeysOf(created),
+        idempotency: record(answer),
+      });
+      if (result === 'idempotency-conflict') return 'replay';
+      if (result !== 'committed') throw new Error(`Case id ${id} already taken`);
+      return answer;
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import { caseView, historyView, relationTo, viewerKeyOf } from '../access/policy.ts';
+import type { Caller } from '../domain/caller.ts';
+import type { CaseRecord, CaseView, HistoryEventView } from '../domain/case.ts';
+import { NotFoundError } from '../http/problem.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CaseDeps } from './ports.ts';
+
+async function visibleCase(deps: CaseDeps, caller: Caller, caseId: string) {
+  const record = await deps.cases.get(caller.tenant, caseId);
+  const relation = record && relationTo(caller, record);
+  if (!record || !relation) throw new NotFoundError(`No case ${caseId}.`);
+  return { record, relation };
+}
+
+export async function getCase(deps: CaseDeps, caller: Caller, caseId: string): Promise<CaseView> {
+  const { record, relation } = await visibleCase(deps, caller, caseId);
+  return caseView(record, caller, relation);
+}
+
+/** The history, oldest first, as the caller may read it. */
+export async function getHistory(
+  deps: CaseDeps,
+  caller: Caller,
+  caseId: string,
+): Promise<HistoryEventView[]> {
+  const { relation } = await visibleCase(deps, caller, caseId);
+  return historyView(await deps.cases.history(caller.tenant, caseId), relation);
+}
+
+export interface ListQuery {
+  status?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The cases the caller may see, newest first, one page at a time. The listing index is only
+ * a pointer: each case is read whole and passed through the policy again before it is shown.
+ */
+export async function listCases(
+  deps: CaseDeps,
+  caller: Caller,
+  { status, limit, cursor }: ListQuery,
+): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+  const viewer = viewerKeyOf(caller);
+  const scope = `${caller.tenant}|${caller.sub}|${viewer}|${status ?? '*'}`;
+  const after = cursor ? decodeCursor(cursor, scope, deps.cursorSecret) : undefined;
+  const page = await deps.cases.listByViewer(caller.tenant, viewer, {
+    limit,
+    ...(status && { status }),
+    ...(after && { after: { createdAt: after.createdAt, caseId: after.caseId } }),
+  });
+  const items = page.records.flatMap((record: CaseRecord) => {
+    const relation = relationTo(caller, record);
+    return relation && (!status || record.status === status) ? [caseView(record, caller, relation)] : [];
+  });
+  return {
+    items,
+    nextCursor: page.next ? encodeCursor({ ...page.next, scope }, deps.cursorSecret) : null,
+  };
+}
