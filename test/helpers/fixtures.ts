@@ -1,0 +1,59 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { inject } from 'vitest';
+import { LOCAL_PASSWORD } from '../../infra/local/identity.ts';
+import { LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
+import { createCaseRepository } from '../../shared/store/case-repository.ts';
+
+/** Direct access to the emulators, for what a test must arrange or inspect below the API. */
+export function emulatorAccess() {
+  const clients = localClients(inject('endpoints'));
+  return { clients, repository: createCaseRepository(clients.db, LOCAL_TABLE) };
+}
+
+export const COMPLETE_FICHE = {
+  nature: 'preventive',
+  domaines: ['gestion_financiere', 'gouvernance'],
+  signesAlerte: 'Deux exercices déficitaires, départ de la directrice.',
+  demandeur: { nom: 'Mme Martin', qualite: 'Présidente', email: 'presidente@tilleuls.example.org' },
+  attentes: 'Un regard extérieur sur la gouvernance.',
+} as const;
+
+/**
+ * A user with a role and an organisation, created in the local user pool if missing: the
+ * fixtures beyond the seed (one partenaire per funder, for the races).
+ */
+export async function ensureTestUser(email: string, role: string, organisationId: string): Promise<void> {
+  const { cognito } = localClients(inject('endpoints'));
+  const UserPoolId = inject('identity').userPoolId;
+  try {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'custom:tenant', Value: 'caf13' },
+          { Name: 'custom:organisationId', Value: organisationId },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof UsernameExistsException) return;
+    throw error;
+  }
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId,
+      Username: email,
+      Password: LOCAL_PASSWORD,
+      Permanent: true,
+    }),
+  );
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: role }));
+}
