@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { seedReferentiel } from '../../infra/local/seed-data.ts';
+import { verifyChain } from '../../shared/domain/history-chain.ts';
+import { apiClient } from '../helpers/api.ts';
+import { caseIn, rapportDocument, send, USERS } from '../helpers/cases.ts';
+import { COMPLETE_FICHE, emulatorAccess, ensureTestUser } from '../helpers/fixtures.ts';
+
+const api = apiClient();
+const { repository } = emulatorAccess();
+const PARTENAIRES = seedReferentiel.partenaires.map((p) => p.id);
+/** One user per funder: the four seeded ones, and test fixtures for the nine others. */
+const SEEDED_PARTENAIRE_USERS: Record<string, string> = {
+  caf13: USERS.caf,
+  etat: USERS.etat,
+  'commune-marseille': USERS.marseille,
+  'commune-vitrolles': USERS.vitrolles,
+};
+const userOf = (partenaireId: string) =>
+  SEEDED_PARTENAIRE_USERS[partenaireId] ?? `avis@${partenaireId}.example.org`;
+
+describe('concurrent changes', () => {
+  beforeAll(async () => {
+    await Promise.all(
+      PARTENAIRES.filter((id) => !SEEDED_PARTENAIRE_USERS[id]).map((id) =>
+        ensureTestUser(userOf(id), 'partenaire', id),
+      ),
+    );
+  });
+
+  it('records all 13 avis given at once by the 13 funders of a saisine opened to all', async () => {
+    expect(PARTENAIRES).toHaveLength(13);
+    const created = await api.call('POST', '/cases', {
+      as: USERS.tilleuls,
+      body: { centreId: 'cs-tilleuls', fiche: COMPLETE_FICHE },
+    });
+    const id = created.json.id as string;
+    await send(api, USERS.tilleuls, id, { type: 'SUBMIT_FICHE' });
+    await send(api, USERS.coordination, id, { type: 'OPEN_SAISINE', partenaireIds: PARTENAIRES });
+    const tokens = await Promise.all(PARTENAIRES.map((p) => api.tokenFor(userOf(p))));
+
+    const answers = await Promise.all(
+      PARTENAIRES.map((p, i) =>
+        api.call('POST', `/cases/${id}/events`, {
+          token: tokens[i] as string,
+          body: {
+            type: 'GIVE_AVIS',
+            avis: i % 3 === 0 ? 'favorable' : 'reserve',
+            commentaire: `Avis de ${p}`,
+          },
+        }),
+      ),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(PARTENAIRES.map(() => 200));
+    const final = await api.call('GET', `/cases/${id}`, { as: USERS.coordination });
+    expect(final.json.avis.map((a: { partenaireId: string }) => a.partenaireId).sort()).toEqual(
+      [...PARTENAIRES].sort(),
+    );
+    expect(final.json.version).toBe(3 + 13); // created, submitted, saisine, then one change per avis
+    const history = await repository.history('caf13', id);
+    expect(history.filter((e) => e.type === 'GIVE_AVIS')).toHaveLength(13);
+    expect(verifyChain(history)).toEqual({ valid: true });
+  });
+
+  it('lets exactly one of 20 simultaneous VALIDATE_RAPPORT commit; the 19 others get 409', async () => {
+    const c = await caseIn(api, 'rapport_a_valider');
+    const before = (await api.call('GET', `/cases/${c.id}`, { as: USERS.tilleuls })).json.version;
+    const token = await api.tokenFor(USERS.tilleuls);
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.call('POST', `/cases/${c.id}/events`, { token, body: { type: 'VALIDATE_RAPPORT' } }),
+      ),
+    );
+
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, ...Array.from({ length: 19 }, () => 409)]);
+    const after = await api.call('GET', `/cases/${c.id}`, { as: USERS.tilleuls });
+    expect(after.json).toMatchObject({ status: 'restitution_a_faire', version: before + 1 });
+    const history = await repository.history('caf13', c.id);
+    expect(history.filter((e) => e.type === 'VALIDATE_RAPPORT')).toHaveLength(1);
+    expect(history).toHaveLength(after.json.version);
+  });
+
+  it('answers 412 to the loser of a race that sent If-Match, and never applies its change', async () => {
+    const c = await caseIn(api, 'diagnostic_en_cours');
+    const [first, second] = [await rapportDocument(c.id), await rapportDocument(c.id)];
+    const version = (await api.call('GET', `/cases/${c.id}`, { as: USERS.singuliers })).json.version;
+    const token = await api.tokenFor(USERS.singuliers);
+    const answers = await Promise.all(
+      [first, second].map((documentId) =>
+        api.call('POST', `/cases/${c.id}/events`, {
+          token,
+          body: { type: 'SUBMIT_RAPPORT', documentId },
+          headers: { 'if-match': `"${version}"` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
+    const after = await api.call('GET', `/cases/${c.id}`, { as: USERS.singuliers });
+    expect(after.json.version).toBe(version + 1);
+    expect(after.json.rapport.submissions).toBe(1);
+  });
+
+  it('replays the first answer to a retry with the same Idempotency-Key, even when both arrive at once', async () => {
+    const token = await api.tokenFor(USERS.oliviers);
+    const key = `idem-${Date.now()}`;
+    const body = { centreId: 'cs-oliviers', fiche: { nature: 'preventive' } };
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => api.call('POST', '/cases', { token, body, headers: { 'idempotency-key': key } })),
+    );
+    const c = await api.call('POST', '/cases', { token, body, headers: { 'idempotency-key': key } });
+    expect([a?.status, b?.status, c.status]).toEqual([201, 201, 201]);
+    expect(b?.json).toEqual(a?.json);
+    expect(c.json).toEqual(a?.json);
+    const other = await api.call('POST', '/cases', {
+      token,
+      body: { ...body, fiche: { nature: 'crise_averee' } },
+      headers: { 'idempotency-key': key },
+    });
+    expect(other.status).toBe(422);
+
+    const event = { token, body: { type: 'WITHDRAW' }, headers: { 'idempotency-key': `${key}-e` } };
+    const created2 = await api.call('POST', '/cases', { token, body: { centreId: 'cs-oliviers' } });
+    const id2 = created2.json.id as string;
+    const first = await api.call('POST', `/cases/${id2}/events`, event);
+    const retry = await api.call('POST', `/cases/${id2}/events`, event);
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    expect(retry.json).toEqual(first.json);
+    expect(await repository.history('caf13', id2)).toHaveLength(2);
+  });
+});
