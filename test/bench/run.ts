@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CaseEventBody } from '../../workflows/case-events.schema.ts';
 import { countDynamoRoundTrips } from './dynamo-round-trips.ts';
 import { formatSpread, type OperationFigures, type Sample, summarise, table } from './stats.ts';
 
@@ -118,7 +119,7 @@ async function lifecycle(n: number): Promise<void> {
   });
   const caseId = created.id as string;
   const casePath = `/cases/${caseId}`;
-  const event = (as: string, body: { type: string }, suffix = '', headers?: Record<string, string>) =>
+  const event = (as: string, body: CaseEventBody, suffix = '', headers?: Record<string, string>) =>
     call(`POST events ${body.type}${suffix}`, 'POST', `${casePath}/events`, {
       as,
       body,
@@ -133,7 +134,11 @@ async function lifecycle(n: number): Promise<void> {
   await event(COORDINATEUR, { type: 'OPEN_SAISINE' });
   await event(PARTENAIRE_CAF, { type: 'GIVE_AVIS', avis: 'favorable' });
   // The second avis carries an Idempotency-Key, and is then sent again as a client retry would.
-  const avis = { type: 'GIVE_AVIS', avis: 'reserve', commentaire: 'Sous réserve d’un point d’étape.' };
+  const avis: CaseEventBody = {
+    type: 'GIVE_AVIS',
+    avis: 'reserve',
+    commentaire: 'Sous réserve d’un point d’étape.',
+  };
   const key = { 'idempotency-key': `bench-${n}-avis-commune` };
   await event(PARTENAIRE_COMMUNE, avis, ' + Idempotency-Key', key);
   await event(PARTENAIRE_COMMUNE, avis, ' retry, same Idempotency-Key', key);

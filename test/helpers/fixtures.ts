@@ -7,6 +7,7 @@ import {
 import { inject } from 'vitest';
 import { LOCAL_PASSWORD } from '../../infra/local/identity.ts';
 import { LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
+import type { FicheDraft } from '../../shared/domain/fiche.schema.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 
 /** Direct access to the emulators, for what a test must arrange or inspect below the API. */
@@ -15,13 +16,13 @@ export function emulatorAccess() {
   return { clients, repository: createCaseRepository(clients.db, LOCAL_TABLE) };
 }
 
-export const COMPLETE_FICHE = {
+export const COMPLETE_FICHE: FicheDraft = {
   nature: 'preventive',
   domaines: ['gestion_financiere', 'gouvernance'],
   signesAlerte: 'Deux exercices déficitaires, départ de la directrice.',
   demandeur: { nom: 'Mme Martin', qualite: 'Présidente', email: 'presidente@tilleuls.example.org' },
   attentes: 'Un regard extérieur sur la gouvernance.',
-} as const;
+};
 
 /**
  * A user with a role and an organisation, created in the local user pool if missing: the

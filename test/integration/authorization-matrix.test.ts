@@ -68,7 +68,8 @@ describe('authorization', () => {
             caseIn(api, c.scenario, c.centreId),
       ),
     );
-    for (const [i, [c, u]] of withdrawers.entries()) freshForWithdraw.set(`${c.id}|${u.email}`, fresh[i] as CaseFacts);
+    for (const [i, [c, u]] of withdrawers.entries())
+      freshForWithdraw.set(`${c.id}|${u.email}`, fresh[i] as CaseFacts);
     listings = new Map(
       await pool(
         4,
