@@ -19,8 +19,8 @@ type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>
 export interface LocalRoute {
   method: string;
   path: string;
-  /** Answers JSON, or throws a ProblemError. */
-  run: (body: string) => Promise<{ status: number; body: unknown }>;
+  /** Answers JSON (or raw bytes when a content type is given), or throws a ProblemError. */
+  run: (body: string) => Promise<{ status: number; body: unknown; contentType?: string }>;
 }
 
 export interface GatewayOptions {
@@ -148,10 +148,14 @@ export function createGateway({ routes, authorize, localRoutes = [], log }: Gate
       const local = localRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (local) {
         const answer = await local.run(body.toString('utf8'));
+        const raw = answer.contentType !== undefined;
         result = {
           statusCode: answer.status,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(answer.body),
+          headers: { 'content-type': answer.contentType ?? 'application/json' },
+          body: raw
+            ? Buffer.from(answer.body as string | Buffer).toString('base64')
+            : JSON.stringify(answer.body),
+          isBase64Encoded: raw,
         };
       } else {
         const { route, params } = match(method, url.pathname);

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../shared/http/problem.ts';
 import { routeList } from '../../shared/http/routes.ts';
+import { docsRoutes } from './docs.ts';
 import { type EmulatorEndpoints, type EmulatorPorts, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { ensureIdentity, issueLocalToken, type LocalIdentity } from './identity.ts';
@@ -99,6 +100,7 @@ export async function startLocalStack({
         jwksUrl: identity.jwksUrl,
       }),
       localRoutes: [
+        ...docsRoutes,
         {
           method: 'POST',
           path: '/_local/token',

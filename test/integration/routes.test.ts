@@ -70,3 +70,19 @@ describe('the local gateway serves the route table', () => {
     expect(res.status).toBe(413);
   });
 });
+
+describe('the interactive documentation (local only)', () => {
+  it('serves /docs, loading its assets from this server and the OpenAPI document of the table', async () => {
+    const page = await api.call('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const src of page.text.match(/(?:href|src)="([^"]+)"/g) ?? []) {
+      const path = src.replace(/^(href|src)="|"$/g, '');
+      expect(path.startsWith('/docs/'), path).toBe(true);
+      const asset = await api.call('GET', path);
+      expect(asset.status, path).toBe(200);
+      expect(asset.text.length, path).toBeGreaterThan(10);
+    }
+    expect((await api.call('GET', '/docs/init.js')).text).toContain("url: '/openapi.json'");
+  });
+});
