@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,5 +11,7 @@ new RenfortStack(app, 'Renfort', {
   routes: routeList,
   repoRoot: join(import.meta.dirname, '..'),
   mailDomain: app.node.tryGetContext('mailDomain') ?? 'renfort.example.org',
+  // Pass -c cursorSecret=… to keep cursors valid across deployments; otherwise one per synth.
+  cursorSecret: app.node.tryGetContext('cursorSecret') ?? randomBytes(24).toString('base64url'),
   env: { region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-3', account: process.env.CDK_DEFAULT_ACCOUNT },
 });

@@ -22,7 +22,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROLES } from '../../shared/domain/caller.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
-import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/store/table.ts';
+import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { writeGroupEntries } from './group-entries.ts';
 
 export interface RenfortStackProps extends StackProps {
@@ -30,6 +30,8 @@ export interface RenfortStackProps extends StackProps {
   repoRoot: string;
   /** Domain whose SES identity sends Renfort's mail. */
   mailDomain: string;
+  /** Key that signs listing cursors; rotating it only invalidates cursors in flight. */
+  cursorSecret: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export class RenfortStack extends Stack {
 
   constructor(scope: Construct, id: string, props: RenfortStackProps) {
     super(scope, id, props);
-    const { routes, repoRoot, mailDomain } = props;
+    const { routes, repoRoot, mailDomain, cursorSecret } = props;
 
     const table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
@@ -50,6 +52,7 @@ export class RenfortStack extends Stack {
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: TABLE_INDEXES.map((idx) => ({
         indexName: idx.indexName,
@@ -115,6 +118,7 @@ export class RenfortStack extends Stack {
           TABLE_NAME: table.tableName,
           BUCKET_NAME: documents.bucketName,
           MAIL_FROM: `ne-pas-repondre@${mailDomain}`,
+          CURSOR_SECRET: cursorSecret,
           POWERTOOLS_SERVICE_NAME: 'renfort',
           NODE_OPTIONS: '--enable-source-maps',
         },

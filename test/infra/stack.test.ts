@@ -24,6 +24,7 @@ beforeAll(() => {
     routes: routeList,
     repoRoot,
     mailDomain: 'renfort.example.org',
+    cursorSecret: 'test-cursor-secret-0123456789',
   });
   app.synth(); // throws if cdk-nag reports a finding nobody acknowledged
   template = Template.fromStack(stack);
@@ -68,6 +69,8 @@ describe('the CDK stack', () => {
     expect(statementsOf('public').filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'))).toEqual(
       [],
     );
+    expect(statementsOf('cases')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+    expect(statementsOf('cases').filter((a) => a.startsWith('s3:'))).toEqual([]);
   });
 
   it('builds the table from the shared key schema, with point-in-time recovery', () => {
@@ -80,6 +83,7 @@ describe('the CDK stack', () => {
       Replicas: [
         Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
       ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
   });
 
