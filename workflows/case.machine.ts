@@ -1,4 +1,4 @@
-import { and, assertEvent, assign, setup } from 'xstate';
+import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
 import type { Role } from '../shared/domain/caller.ts';
 import type { FicheDraft } from '../shared/domain/fiche.schema.ts';
 import type { AvisValue, CaseEventBody, CaseEventType } from './case-events.schema.ts';
@@ -92,6 +92,7 @@ export const caseMachine = setup({
     partenairesAreKnown: ({ context, event }) => checks.OPEN_SAISINE(context, event).length === 0,
     hasFavorableAvisAndKnownPrestataire: ({ context, event }) => checks.ACCEPT(context, event).length === 0,
     rapportIsAvailable: ({ context, event }) => checks.SUBMIT_RAPPORT(context, event).length === 0,
+    wasSubmitted: ({ context }) => context.submittedOnce,
     rencontreRequested: ({ event }) => event.type === 'RECORD_RESTITUTION' && event.rencontrePartenaires,
   },
   actions: {
@@ -195,7 +196,13 @@ export const caseMachine = setup({
         WITHDRAW: {
           guard: 'sentByItsSender',
           target: 'abandonnee',
-          actions: ['recordWithdrawal', notify('WITHDRAW', 'coordination')],
+          // The coordination hears of a withdrawal only if it ever saw the case (DESIGN.md §2).
+          actions: [
+            'recordWithdrawal',
+            enqueueActions(({ check, enqueue }) => {
+              if (check('wasSubmitted')) enqueue(notify('WITHDRAW', 'coordination'));
+            }),
+          ],
         },
       },
     },

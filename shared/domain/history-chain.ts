@@ -18,14 +18,20 @@ export function chainEvent(event: Omit<HistoryEvent, 'hash'>): HistoryEvent {
 
 export type ChainCheck = { valid: true } | { valid: false; seq: number; reason: string };
 
-/** Checks numbering, links and hashes of a whole history, oldest first. */
-export function verifyChain(events: HistoryEvent[]): ChainCheck {
+/**
+ * Checks numbering, links and hashes of a whole history, oldest first. With the head hash the
+ * case record holds, a history cut short is caught too.
+ */
+export function verifyChain(events: HistoryEvent[], headHash?: string): ChainCheck {
   let prevHash = GENESIS_HASH;
   for (const [i, { hash, ...content }] of events.entries()) {
     if (content.seq !== i + 1) return { valid: false, seq: content.seq, reason: `expected event ${i + 1}` };
     if (content.prevHash !== prevHash) return { valid: false, seq: content.seq, reason: 'broken link' };
     if (hashEvent(content) !== hash) return { valid: false, seq: content.seq, reason: 'content altered' };
     prevHash = hash;
+  }
+  if (headHash !== undefined && prevHash !== headHash) {
+    return { valid: false, seq: events.length, reason: 'history ends before the case head' };
   }
   return { valid: true };
 }

@@ -6,9 +6,9 @@ export const MAX_TEXT = 5000;
 export const text = () =>
   z.string().trim().min(1, 'Must not be empty').max(MAX_TEXT, `At most ${MAX_TEXT} characters`);
 
-/** An ISO 8601 calendar date (2026-03-14) that exists. */
+/** An ISO 8601 calendar date (2026-03-14) that exists: one message for any other string. */
 export const isoDate = () =>
-  z.iso.date('Expected an ISO 8601 date such as 2026-03-14').refine((value) => {
+  z.iso.date({ error: 'Expected an ISO 8601 date such as 2026-03-14', abort: true }).refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
   }, 'Not a calendar date');

@@ -9,7 +9,10 @@ export function cached<T>(load: (key: string) => Promise<T>, ttlMs: number, now 
     if (hit && hit.expires > now()) return hit.value;
     const value = load(key);
     entries.set(key, { value, expires: now() + ttlMs });
-    value.catch(() => entries.delete(key));
+    // A failed load is forgotten, unless a newer load has already replaced it.
+    value.catch(() => {
+      if (entries.get(key)?.value === value) entries.delete(key);
+    });
     return value;
   };
 }

@@ -139,7 +139,7 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
       'RECORD_RENCONTRE',
     ]);
     expect(raw.map((e) => e.seq)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1)); // one event per version
-    expect(verifyChain(raw)).toEqual({ valid: true });
+    expect(verifyChain(raw, (await repository.get('caf13', id))?.headHash)).toEqual({ valid: true });
 
     const forCentre = await api.call('GET', `/cases/${id}/history`, { as: USERS.tilleuls });
     const avisForCentre = forCentre.json.items.filter((e: { type: string }) => e.type === 'GIVE_AVIS');

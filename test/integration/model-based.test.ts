@@ -121,6 +121,7 @@ const covered = new Set(
 
 describe(`model-based: ${paths.length} simple paths generated from the machine by xstate/graph`, () => {
   it(`take every one of its ${machineTransitions.length} transitions`, () => {
+    expect(new Set(machineTransitions).size).toBe(machineTransitions.length);
     // DESIGN.md §3's 12 events: WITHDRAW from 3 statuses, RECORD_RESTITUTION to 2; plus the fiche update.
     expect(machineTransitions).toHaveLength(16);
     expect(machineTransitions.filter((t) => !covered.has(t))).toEqual([]);
