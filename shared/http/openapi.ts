@@ -32,7 +32,7 @@ const problemResponse = (description: string) => ({
 });
 
 function operation(route: RouteSpec): ZodOpenApiOperationObject {
-  const { params, query, body } = route.request ?? {};
+  const { params, query, body, headers } = route.request ?? {};
   const problems = [...route.problems, 500].sort();
   return {
     operationId: route.operationId,
