@@ -38,8 +38,14 @@ function operation(route: RouteSpec): ZodOpenApiOperationObject {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
-    ...(params || query
-      ? { requestParams: { ...(params && { path: params }), ...(query && { query }) } }
+    ...(params || query || headers
+      ? {
+          requestParams: {
+            ...(params && { path: params }),
+            ...(query && { query }),
+            ...(headers && { header: headers }),
+          },
+        }
       : {}),
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
     responses: {
