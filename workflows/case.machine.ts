@@ -52,6 +52,8 @@ export interface CaseContext {
   decision?: { outcome: 'accepted' | 'refused'; motif?: string; at: string };
   rapport: {
     submittedDocumentId?: string;
+    /** Every rapport ever submitted, oldest first: the versions the gestionnaire has seen. */
+    submittedDocumentIds: string[];
     validatedDocumentId?: string;
     submissions: number;
     revisions: number;
@@ -139,6 +141,7 @@ export const caseMachine = setup({
         return {
           ...context.rapport,
           submittedDocumentId: event.documentId,
+          submittedDocumentIds: [...context.rapport.submittedDocumentIds, event.documentId],
           submissions: context.rapport.submissions + 1,
         };
       },
@@ -182,7 +185,7 @@ export const caseMachine = setup({
     submittedOnce: false,
     consultedPartenaireIds: [],
     avis: {},
-    rapport: { submissions: 0, revisions: 0 },
+    rapport: { submittedDocumentIds: [], submissions: 0, revisions: 0 },
   }),
   states: {
     brouillon: {

@@ -1,5 +1,6 @@
 import type { CaseDeps } from '../../shared/cases/ports.ts';
 import { config } from '../../shared/config.ts';
+import { createS3DocumentStore } from '../../shared/documents/s3-document-store.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
@@ -16,5 +17,7 @@ export const caseDeps: CaseDeps = {
   referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
   now: () => new Date(),
   newCaseId: () => newId('c'),
+  newDocumentId: () => newId('d'),
+  files: createS3DocumentStore(),
   cursorSecret: CURSOR_SECRET,
 };

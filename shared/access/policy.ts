@@ -1,5 +1,6 @@
-import type { Actor } from '../../workflows/case.machine.ts';
+import type { Actor, CaseStatus } from '../../workflows/case.machine.ts';
 import { allowedEvents } from '../../workflows/case-workflow.ts';
+import type { DocumentKind, DocumentRecord, DocumentView } from '../documents/document.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord, CaseView, HistoryEvent, HistoryEventView } from '../domain/case.ts';
 import type { Centre } from '../domain/referentiel.ts';
@@ -108,4 +109,63 @@ export function historyView(events: HistoryEvent[], relation: Relation): History
           hash,
         },
   );
+}
+
+/** Who may upload which kind of document, and in which statuses (DESIGN.md §2). */
+const UPLOADS: Record<DocumentKind, { relation: Relation; statuses: CaseStatus[] }[]> = {
+  piece_jointe: [{ relation: 'gestionnaire', statuses: ['brouillon', 'fiche_transmise'] }],
+  rapport: [{ relation: 'prestataire', statuses: ['diagnostic_en_cours'] }],
+  compte_rendu: [
+    { relation: 'prestataire', statuses: ['restitution_a_faire'] },
+    { relation: 'coordinateur', statuses: ['rencontre_partenaires'] },
+  ],
+};
+
+/** 'forbidden' (403): this relation never uploads this kind; 'not-now' (409): not in this status. */
+export function mayUpload(
+  relation: Relation,
+  kind: DocumentKind,
+  status: CaseStatus,
+): 'ok' | 'forbidden' | 'not-now' {
+  const rules = UPLOADS[kind].filter((rule) => rule.relation === relation);
+  if (rules.length === 0) return 'forbidden';
+  return rules.some((rule) => rule.statuses.includes(status)) ? 'ok' : 'not-now';
+}
+
+/**
+ * Whether the caller may see a document of a case it sees. A rapport goes to the gestionnaire
+ * once submitted, and to the coordinateur and the partenaires only in its validated version;
+ * before submission it stays with the firm that uploaded it. A document not yet confirmed is
+ * seen by its uploader only.
+ */
+export function maySeeDocument(
+  caller: Caller,
+  relation: Relation,
+  record: CaseRecord,
+  document: DocumentRecord,
+): boolean {
+  if (document.status !== 'available') return document.uploadedBy === caller.sub;
+  if (document.kind !== 'rapport') return true;
+  const { rapport } = record.context;
+  if (rapport.validatedDocumentId === document.id) return true;
+  if (rapport.submittedDocumentIds.includes(document.id)) {
+    return relation === 'gestionnaire' || relation === 'prestataire';
+  }
+  return relation === 'prestataire' && caller.organisationId === document.uploaderOrganisationId;
+}
+
+/** Only the centre and the coordination read who downloaded what. */
+export const maySeeAccessLog = (relation: Relation): boolean =>
+  relation === 'gestionnaire' || relation === 'coordinateur';
+
+/** The version number of a submitted rapport (1 for the first submission). */
+export function rapportVersion(record: CaseRecord, documentId: string): number | undefined {
+  const index = record.context.rapport.submittedDocumentIds.indexOf(documentId);
+  return index >= 0 ? index + 1 : undefined;
+}
+
+export function documentView(record: CaseRecord, document: DocumentRecord): DocumentView {
+  const { key: _key, uploadedBy: _by, ...shown } = document;
+  const version = document.kind === 'rapport' ? rapportVersion(record, document.id) : undefined;
+  return { ...shown, ...(version && { rapportVersion: version }) };
 }

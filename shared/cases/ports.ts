@@ -1,3 +1,4 @@
+import type { DocumentStore } from '../documents/document-store.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
 import type { CaseRepository } from '../store/case-repository.ts';
 
@@ -7,5 +8,7 @@ export interface CaseDeps {
   referentiel: (tenant: string) => Promise<Referentiel>;
   now: () => Date;
   newCaseId: () => string;
+  newDocumentId: () => string;
+  files: DocumentStore;
   cursorSecret: string;
 }

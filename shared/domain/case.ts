@@ -66,6 +66,7 @@ export const CaseSchema = z
     rapport: z
       .object({
         submittedDocumentId: z.string().optional(),
+        submittedDocumentIds: z.array(z.string()),
         validatedDocumentId: z.string().optional(),
         submissions: z.number().int(),
         revisions: z.number().int(),

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { CaseEventBodySchema } from '../../workflows/case-events.schema.ts';
+import {
+  AccessLogEntrySchema,
+  DocumentIdSchema,
+  DocumentSchema,
+  NewDocumentSchema,
+} from '../documents/document.ts';
 import { ROLES } from '../domain/caller.ts';
 import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
 import { FicheDraftSchema } from '../domain/fiche.schema.ts';
@@ -75,6 +81,9 @@ const IdempotencyKey = z
   .regex(/^[\x21-\x7e]{1,255}$/, 'Printable ASCII, 1 to 255 characters')
   .optional()
   .meta({ description: 'A retry with the same key and body returns the first answer and changes nothing' });
+
+const DocumentParams = z.object({ caseId: CaseIdSchema, documentId: DocumentIdSchema });
+const DOCUMENT_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'documents:read', 'documents:write'];
 
 export const CaseListSchema = z
   .object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() })
@@ -227,6 +236,103 @@ export const routes = {
       status: 200,
       description: 'The history, redacted for the caller',
       schema: z.object({ items: z.array(HistoryEventSchema) }).meta({ id: 'History' }),
+    },
+    problems: [401, 403, 404],
+  }),
+  requestUpload: route({
+    operationId: 'requestUpload',
+    method: 'POST',
+    path: '/cases/{caseId}/documents',
+    summary: 'Record a document and get a presigned POST to upload it straight to S3',
+    auth: 'jwt',
+    handler: 'functions/api/request-upload.handler.ts',
+    group: 'documents',
+    permissions: DOCUMENT_PERMISSIONS,
+    request: { params: CaseParams, body: NewDocumentSchema },
+    response: {
+      status: 201,
+      description: 'The pending document, and the form to POST the file with (15 minutes)',
+      schema: z
+        .object({
+          document: DocumentSchema,
+          upload: z.object({
+            method: z.literal('POST'),
+            url: z.string(),
+            fields: z.record(z.string(), z.string()),
+            expiresAt: z.string(),
+          }),
+        })
+        .meta({ id: 'UploadTicket' }),
+    },
+    problems: [...CASE_PROBLEMS, 409],
+  }),
+  confirmUpload: route({
+    operationId: 'confirmUpload',
+    method: 'POST',
+    path: '/cases/{caseId}/documents/{documentId}/confirm',
+    summary: 'Check the uploaded file (size, type, content) and make the document available (uploader)',
+    auth: 'jwt',
+    handler: 'functions/api/confirm-upload.handler.ts',
+    group: 'documents',
+    permissions: DOCUMENT_PERMISSIONS,
+    request: { params: DocumentParams },
+    response: {
+      status: 200,
+      description: 'The available document',
+      schema: z.object({ document: DocumentSchema }).meta({ id: 'ConfirmedDocument' }),
+    },
+    problems: [401, 403, 404, 409, 422],
+  }),
+  listDocuments: route({
+    operationId: 'listDocuments',
+    method: 'GET',
+    path: '/cases/{caseId}/documents',
+    summary: 'The documents of the case this caller may see',
+    auth: 'jwt',
+    handler: 'functions/api/list-documents.handler.ts',
+    group: 'documents',
+    permissions: ['table:read'],
+    request: { params: CaseParams },
+    response: {
+      status: 200,
+      description: 'The visible documents',
+      schema: z.object({ items: z.array(DocumentSchema) }).meta({ id: 'DocumentList' }),
+    },
+    problems: [401, 403, 404],
+  }),
+  downloadDocument: route({
+    operationId: 'downloadDocument',
+    method: 'GET',
+    path: '/cases/{caseId}/documents/{documentId}',
+    summary: 'A download link (5 minutes), written to the access log first',
+    auth: 'jwt',
+    handler: 'functions/api/download-document.handler.ts',
+    group: 'documents',
+    permissions: ['table:read', 'table:write', 'documents:read'],
+    request: { params: DocumentParams },
+    response: {
+      status: 200,
+      description: 'The document and its presigned GET',
+      schema: z
+        .object({ document: DocumentSchema, downloadUrl: z.string(), expiresAt: z.string() })
+        .meta({ id: 'DownloadLink' }),
+    },
+    problems: [401, 403, 404, 409],
+  }),
+  getAccessLog: route({
+    operationId: 'getAccessLog',
+    method: 'GET',
+    path: '/cases/{caseId}/access-log',
+    summary: 'Who obtained which download link, when (gestionnaire, coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/get-access-log.handler.ts',
+    group: 'documents',
+    permissions: ['table:read'],
+    request: { params: CaseParams },
+    response: {
+      status: 200,
+      description: 'The access log, oldest first',
+      schema: z.object({ items: z.array(AccessLogEntrySchema) }).meta({ id: 'AccessLog' }),
     },
     problems: [401, 403, 404],
   }),

@@ -1,4 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -10,6 +11,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../../workflows/case.machine.ts';
+import type { AccessLogEntry, DocumentRecord } from '../documents/document.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
 import { keys } from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
@@ -31,20 +33,6 @@ export interface CaseChange {
   viewersBefore: string[];
   viewersAfter: string[];
   idempotency?: { sub: string; key: string; answer: IdempotentAnswer; expiresAt: number };
-}
-
-/** A document of a case, as stored (uploads and their checks come with the documents issue). */
-export interface DocumentRecord {
-  id: string;
-  caseId: string;
-  kind: 'piece_jointe' | 'rapport' | 'compte_rendu';
-  status: 'pending' | 'available';
-  filename: string;
-  contentType: string;
-  size: number;
-  uploaderOrganisationId: string;
-  uploadedBy: string;
-  createdAt: string;
 }
 
 export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
@@ -71,6 +59,24 @@ const EVENT_META = ['pk', 'sk', 'kind', 'caseId'];
  */
 export function createCaseRepository(db: DynamoDBDocumentClient, tableName: string) {
   const caseKey = (tenant: string, caseId: string) => ({ pk: keys.casePk(tenant, caseId), sk: keys.caseSk });
+
+  /** Every item of a case's partition under a sort-key prefix, in key order. */
+  async function queryPrefix<T>(tenant: string, caseId: string, prefix: string): Promise<T[]> {
+    const found: T[] = [];
+    const pages = paginateQuery(
+      { client: db },
+      {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.casePk(tenant, caseId), ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const { pk: _pk, sk: _sk, ...item } of page.Items ?? []) found.push(item as T);
+    }
+    return found;
+  }
 
   return {
     async get(tenant: string, caseId: string): Promise<CaseRecord | undefined> {
@@ -176,8 +182,45 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         new PutCommand({
           TableName: tableName,
           Item: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id), ...document },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+    },
+
+    /** Replaces a document whose status is still `expected`; false when it has moved on. */
+    async replaceDocument(tenant: string, document: DocumentRecord, expected: DocumentRecord['status']) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id), ...document },
+            ConditionExpression: '#status = :expected',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expected': expected },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async listDocuments(tenant: string, caseId: string): Promise<DocumentRecord[]> {
+      return queryPrefix<DocumentRecord>(tenant, caseId, keys.documentPrefix);
+    },
+
+    async putAccessLog(tenant: string, caseId: string, entry: AccessLogEntry): Promise<void> {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: keys.casePk(tenant, caseId), sk: keys.accessSk(entry.at, randomUUID()), ...entry },
+        }),
+      );
+    },
+
+    async accessLog(tenant: string, caseId: string): Promise<AccessLogEntry[]> {
+      return queryPrefix<AccessLogEntry>(tenant, caseId, keys.accessPrefix);
     },
 
     async idempotentAnswer(tenant: string, sub: string, key: string): Promise<IdempotentAnswer | undefined> {

@@ -15,6 +15,9 @@ export const keys = {
   outboxSk: (n: number, i: number) => `OUTBOX#${seq(n)}#${i}`,
   viewSk: (viewer: string) => `VIEW#${viewer}`,
   documentSk: (documentId: string) => `DOC#${documentId}`,
+  documentPrefix: 'DOC#',
+  accessSk: (at: string, id: string) => `ACCESS#${at}#${id}`,
+  accessPrefix: 'ACCESS#',
   viewPrefix: 'VIEW#',
 
   /** gsi1: the cases a viewer may see, newest first. */

@@ -156,6 +156,7 @@ async function lifecycle(n: number): Promise<void> {
     size: 1000,
     uploaderOrganisationId: 'singuliers-co',
     uploadedBy: 'bench',
+    key: `centres/cs-tilleuls/cases/${caseId}/documents/${documentId}`,
     createdAt: new Date().toISOString(),
   });
   await event(PRESTATAIRE, { type: 'SUBMIT_RAPPORT', documentId });

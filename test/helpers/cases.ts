@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { apiClient } from './api.ts';
-import { COMPLETE_FICHE, emulatorAccess } from './fixtures.ts';
+import { uploadDocument } from './documents.ts';
+import { COMPLETE_FICHE } from './fixtures.ts';
 
 type Api = ReturnType<typeof apiClient>;
 
@@ -38,27 +39,16 @@ export async function send(api: Api, as: string, caseId: string, body: Record<st
   return res.json;
 }
 
-let documentCounter = 0;
-
-/**
- * Stands in for the upload of a rapport until documents exist (issue 4): the document record
- * is written through the repository, `available` and uploaded by the given firm.
- */
-export async function rapportDocument(caseId: string, firm = 'singuliers-co'): Promise<string> {
-  const id = `d-test-${Date.now().toString(36)}-${documentCounter++}`;
-  await emulatorAccess().repository.putDocument('caf13', {
-    id,
-    caseId,
+/** A rapport uploaded for real by the firm's consultant: ticket, POST to storage, confirm. */
+export function rapportDocument(
+  api: Api,
+  caseId: string,
+  consultant: string = USERS.singuliers,
+): Promise<string> {
+  return uploadDocument(api, consultant, caseId, {
     kind: 'rapport',
-    status: 'available',
-    filename: 'rapport-diagnostic.pdf',
-    contentType: 'application/pdf',
-    size: 48_213,
-    uploaderOrganisationId: firm,
-    uploadedBy: 'test',
-    createdAt: new Date().toISOString(),
+    filename: 'Rapport diagnostic flash.pdf',
   });
-  return id;
 }
 
 export type Scenario =
@@ -154,7 +144,10 @@ export async function caseIn(api: Api, scenario: Scenario, centreId = 'cs-tilleu
   await send(api, USERS.coordination, id, { type: 'ACCEPT', prestataireId: 'singuliers-co' });
   at('diagnostic_en_cours', { prestataire: 'singuliers-co' });
   if (scenario === 'diagnostic_en_cours') return facts;
-  await send(api, USERS.singuliers, id, { type: 'SUBMIT_RAPPORT', documentId: await rapportDocument(id) });
+  await send(api, USERS.singuliers, id, {
+    type: 'SUBMIT_RAPPORT',
+    documentId: await rapportDocument(api, id),
+  });
   at('rapport_a_valider');
   if (scenario === 'rapport_a_valider') return facts;
   await send(api, gestionnaire, id, { type: 'VALIDATE_RAPPORT' });

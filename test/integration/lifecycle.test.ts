@@ -5,6 +5,7 @@ import { CaseSchema } from '../../shared/domain/case.ts';
 import { verifyChain } from '../../shared/domain/history-chain.ts';
 import { apiClient } from '../helpers/api.ts';
 import { rapportDocument, send, USERS } from '../helpers/cases.ts';
+import { SAMPLE } from '../helpers/documents.ts';
 import { COMPLETE_FICHE, emulatorAccess } from '../helpers/fixtures.ts';
 
 const api = apiClient();
@@ -92,22 +93,47 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
     expect(forPrestataire?.allowedEvents).toEqual(['SUBMIT_RAPPORT']);
 
     // 3-4. Diagnostic and rapport, with one revision asked by the centre.
-    const first = await rapportDocument(id);
+    const first = await rapportDocument(api, id);
     await send(api, USERS.singuliers, id, { type: 'SUBMIT_RAPPORT', documentId: first });
     expect((await getCase(USERS.tilleuls, id)).case?.allowedEvents).toEqual([
       'REQUEST_REVISION',
       'VALIDATE_RAPPORT',
     ]);
     await send(api, USERS.tilleuls, id, { type: 'REQUEST_REVISION', commentaire: 'Compléter la partie RH.' });
-    const second = await rapportDocument(id);
+    const second = await rapportDocument(api, id);
     await send(api, USERS.singuliers, id, { type: 'SUBMIT_RAPPORT', documentId: second });
     const validated = await send(api, USERS.tilleuls, id, { type: 'VALIDATE_RAPPORT' });
     expect(validated.rapport).toEqual({
       submittedDocumentId: second,
+      submittedDocumentIds: [first, second],
       validatedDocumentId: second,
       submissions: 2,
       revisions: 1,
     });
+
+    // The validated rapport reaches the funders, byte for byte; the superseded version never does.
+    const link = await api.call('GET', `/cases/${id}/documents/${second}`, { as: USERS.etat });
+    expect(link.status).toBe(200);
+    const file = await fetch(link.json.downloadUrl);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(SAMPLE.pdf)).toBe(true);
+    expect(file.headers.get('content-disposition')).toContain(
+      "filename*=UTF-8''Rapport%20diagnostic%20flash.pdf",
+    );
+    expect((await api.call('GET', `/cases/${id}/documents/${first}`, { as: USERS.etat })).status).toBe(403);
+    expect((await api.call('GET', `/cases/${id}/documents/${first}`, { as: USERS.tilleuls })).status).toBe(
+      200,
+    );
+    const log = await api.call('GET', `/cases/${id}/access-log`, { as: USERS.tilleuls });
+    expect(
+      log.json.items.map((e: { user: { email: string }; rapportVersion: number }) => [
+        e.user.email,
+        e.rapportVersion,
+      ]),
+    ).toEqual([
+      [USERS.etat, 2],
+      [USERS.tilleuls, 1],
+    ]);
 
     // 5. Restitution, rencontre with the partenaires, closure.
     const restitution = await send(api, USERS.singuliers, id, {
@@ -191,7 +217,7 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
     await send(api, USERS.coordination, id, { type: 'ACCEPT', prestataireId: 'cabinet-b' });
     await send(api, USERS.cabinetB, id, {
       type: 'SUBMIT_RAPPORT',
-      documentId: await rapportDocument(id, 'cabinet-b'),
+      documentId: await rapportDocument(api, id, USERS.cabinetB),
     });
     await send(api, USERS.ifac, id, { type: 'VALIDATE_RAPPORT' });
     const closed = await send(api, USERS.cabinetB, id, {

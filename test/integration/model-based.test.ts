@@ -150,7 +150,9 @@ describe(`model-based: ${paths.length} simple paths generated from the machine b
             : await api.call('POST', `/cases/${id}/events`, {
                 as,
                 body:
-                  body.type === 'SUBMIT_RAPPORT' ? { ...body, documentId: await rapportDocument(id) } : body,
+                  body.type === 'SUBMIT_RAPPORT'
+                    ? { ...body, documentId: await rapportDocument(api, id) }
+                    : body,
               });
         const step = `${path.description} / step ${i + 1} ${body.type}`;
         expect(res.status, `${step}: ${res.text}`).toBe(200);

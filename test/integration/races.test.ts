@@ -84,7 +84,7 @@ describe('concurrent changes', () => {
 
   it('answers 412 to the loser of a race that sent If-Match, and never applies its change', async () => {
     const c = await caseIn(api, 'diagnostic_en_cours');
-    const [first, second] = [await rapportDocument(c.id), await rapportDocument(c.id)];
+    const [first, second] = [await rapportDocument(api, c.id), await rapportDocument(api, c.id)];
     const version = (await api.call('GET', `/cases/${c.id}`, { as: USERS.singuliers })).json.version;
     const token = await api.tokenFor(USERS.singuliers);
     const answers = await Promise.all(

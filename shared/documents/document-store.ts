@@ -1,0 +1,28 @@
+import type { Readable } from 'node:stream';
+
+/** What the document use cases need from object storage (S3 in production, s3rver locally). */
+export interface DocumentStore {
+  /** A presigned POST for exactly this key and content type, at most `maxBytes`, valid `expiresIn` seconds. */
+  presignUpload(input: {
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresIn: number;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** Size and type of a stored object, or undefined when nothing was uploaded. */
+  head(key: string): Promise<{ size: number; contentType?: string } | undefined>;
+  read(key: string): Promise<Readable>;
+  remove(key: string): Promise<void>;
+  /** A presigned GET that makes the browser save the file under its original name. */
+  presignDownload(input: { key: string; filename: string; expiresIn: number }): Promise<string>;
+}
+
+/** `Content-Disposition` for a download: the original name, safely, whatever characters it has (RFC 6266). */
+export function attachmentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ALLOWED_CONTENT_TYPES, MAX_DOCUMENT_BYTES } from './file-types.ts';
+
+export const DOCUMENT_KINDS = ['piece_jointe', 'rapport', 'compte_rendu'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export const DocumentIdSchema = z.string().regex(/^d-[0-9a-z]{26}$/, 'Not a document id');
+
+/** A document of a case, as stored. The file itself is in S3 under `key`. */
+export interface DocumentRecord {
+  id: string;
+  caseId: string;
+  kind: DocumentKind;
+  status: 'pending' | 'available' | 'rejected';
+  filename: string;
+  contentType: string;
+  size: number;
+  key: string;
+  uploaderOrganisationId: string;
+  uploadedBy: string;
+  createdAt: string;
+  confirmedAt?: string;
+  sha256?: string;
+  rejection?: string;
+}
+
+export const NewDocumentSchema = z
+  .strictObject({
+    kind: z.enum(DOCUMENT_KINDS),
+    /** Metadata only: the key never contains it, so any name is harmless. */
+    filename: z
+      .string()
+      .trim()
+      .min(1, 'Must not be empty')
+      .max(255, 'At most 255 characters')
+      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'No control characters'),
+    contentType: z.enum(ALLOWED_CONTENT_TYPES, {
+      error: `Allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}`,
+    }),
+    size: z
+      .number()
+      .int()
+      .min(1, 'An empty file is not a document')
+      .max(MAX_DOCUMENT_BYTES, `At most ${MAX_DOCUMENT_BYTES} bytes (20 MiB)`),
+  })
+  .meta({ id: 'NewDocument' });
+
+export const DocumentSchema = z
+  .object({
+    id: z.string(),
+    caseId: z.string(),
+    kind: z.enum(DOCUMENT_KINDS),
+    status: z.enum(['pending', 'available', 'rejected']),
+    filename: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+    uploaderOrganisationId: z.string(),
+    createdAt: z.string(),
+    confirmedAt: z.string().optional(),
+    sha256: z.string().optional(),
+    rejection: z.string().optional(),
+    rapportVersion: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'For a submitted rapport: 1 for the first submission…' }),
+  })
+  .meta({ id: 'Document' });
+
+export type DocumentView = z.infer<typeof DocumentSchema>;
+
+export const AccessLogEntrySchema = z
+  .object({
+    at: z.string(),
+    user: z.object({ sub: z.string(), email: z.string(), role: z.string(), organisationId: z.string() }),
+    documentId: z.string(),
+    kind: z.enum(DOCUMENT_KINDS),
+    filename: z.string(),
+    rapportVersion: z.number().int().optional(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'AccessLogEntry' });
+
+export type AccessLogEntry = z.infer<typeof AccessLogEntrySchema>;
+
+export const documentKey = (centreId: string, caseId: string, documentId: string) =>
+  `centres/${centreId}/cases/${caseId}/documents/${documentId}`;

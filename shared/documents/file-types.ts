@@ -1,0 +1,61 @@
+/**
+ * The document types Renfort accepts, and how to recognise each by its leading bytes.
+ * A declared type is believed only if the bytes agree: a ".pdf" that starts like an
+ * executable is refused.
+ */
+
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+
+const startsWith = (bytes: Uint8Array, prefix: number[], offset = 0) =>
+  prefix.every((b, i) => bytes[offset + i] === b);
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+
+/** OpenDocument files are zips whose first entry is an uncompressed `mimetype` holding the type. */
+const openDocument = (mime: string) => (bytes: Uint8Array) =>
+  startsWith(bytes, ZIP) && startsWith(bytes, ascii(`mimetype${mime}`), 30);
+
+/** Plain text: no NUL byte and nothing that starts like a program. */
+const text = (bytes: Uint8Array) =>
+  !bytes.includes(0) && !startsWith(bytes, ascii('MZ')) && !startsWith(bytes, [0x7f, ...ascii('ELF')]);
+
+export const ALLOWED_TYPES = {
+  'application/pdf': { label: 'PDF', matches: (b: Uint8Array) => startsWith(b, ascii('%PDF-')) },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    label: 'DOCX',
+    matches: (b: Uint8Array) => startsWith(b, ZIP),
+  },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+    label: 'XLSX',
+    matches: (b: Uint8Array) => startsWith(b, ZIP),
+  },
+  'application/vnd.oasis.opendocument.text': {
+    label: 'ODT',
+    matches: openDocument('application/vnd.oasis.opendocument.text'),
+  },
+  'application/vnd.oasis.opendocument.spreadsheet': {
+    label: 'ODS',
+    matches: openDocument('application/vnd.oasis.opendocument.spreadsheet'),
+  },
+  'text/csv': { label: 'CSV', matches: text },
+  'text/plain': { label: 'TXT', matches: text },
+  'image/png': {
+    label: 'PNG',
+    matches: (b: Uint8Array) => startsWith(b, [0x89, ...ascii('PNG'), 0x0d, 0x0a, 0x1a, 0x0a]),
+  },
+  'image/jpeg': { label: 'JPEG', matches: (b: Uint8Array) => startsWith(b, [0xff, 0xd8, 0xff]) },
+} as const;
+
+export type AllowedContentType = keyof typeof ALLOWED_TYPES;
+export const ALLOWED_CONTENT_TYPES = Object.keys(ALLOWED_TYPES) as [
+  AllowedContentType,
+  ...AllowedContentType[],
+];
+
+/** How many leading bytes the checks look at (text types are scanned that far for NUL bytes). */
+export const SNIFF_BYTES = 4096;
+
+export function bytesMatchType(contentType: AllowedContentType, leading: Uint8Array): boolean {
+  return ALLOWED_TYPES[contentType].matches(leading.subarray(0, SNIFF_BYTES));
+}

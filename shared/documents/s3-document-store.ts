@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NotFound,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { config } from '../config.ts';
+import { attachmentDisposition, type DocumentStore } from './document-store.ts';
+
+/** The documents bucket through the S3 API; with S3_ENDPOINT set (locally), path-style on s3rver. */
+export function createS3DocumentStore(): DocumentStore {
+  const { AWS_REGION, S3_ENDPOINT, BUCKET_NAME: Bucket } = config();
+  const s3 = new S3Client({
+    region: AWS_REGION,
+    ...(S3_ENDPOINT && { endpoint: S3_ENDPOINT, forcePathStyle: true }),
+  });
+  return {
+    async presignUpload({ key, contentType, maxBytes, expiresIn }) {
+      return createPresignedPost(s3, {
+        Bucket,
+        Key: key,
+        Fields: { 'Content-Type': contentType },
+        Conditions: [
+          ['content-length-range', 1, maxBytes],
+          ['eq', '$Content-Type', contentType],
+          ['eq', '$key', key],
+        ],
+        Expires: expiresIn,
+      });
+    },
+    async head(key) {
+      try {
+        const head = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return { size: head.ContentLength ?? 0, ...(head.ContentType && { contentType: head.ContentType }) };
+      } catch (error) {
+        if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+        throw error;
+      }
+    },
+    async read(key) {
+      const { Body } = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
+      return Body as Readable;
+    },
+    async remove(key) {
+      await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async presignDownload({ key, filename, expiresIn }) {
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ResponseContentDisposition: attachmentDisposition(filename),
+      });
+      return getSignedUrl(s3, command, { expiresIn });
+    },
+  };
+}
