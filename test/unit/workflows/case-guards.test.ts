@@ -279,6 +279,7 @@ describe('the rapport loop', () => {
 
     expect(after.context.rapport).toEqual({
       submittedDocumentId: 'doc-rapport-1',
+      submittedDocumentIds: ['doc-rapport-1'],
       validatedDocumentId: 'doc-rapport-1',
       submissions: 1,
       revisions: 0,
@@ -301,6 +302,7 @@ describe('the rapport loop', () => {
     expect(revised.context.rapport.validatedDocumentId).toBeUndefined();
     expect(resubmitted.context.rapport).toEqual({
       submittedDocumentId: 'doc-rapport-2',
+      submittedDocumentIds: ['doc-rapport-1', 'doc-rapport-2'],
       submissions: 2,
       revisions: 1,
     });
