@@ -12,6 +12,7 @@ new RenfortStack(app, 'Renfort', {
   repoRoot: join(import.meta.dirname, '..'),
   mailDomain: app.node.tryGetContext('mailDomain') ?? 'renfort.example.org',
   // Pass -c cursorSecret=… to keep cursors valid across deployments; otherwise one per synth.
+  allowedOrigins: (app.node.tryGetContext('allowedOrigins') ?? 'https://renfort.example.org').split(','),
   cursorSecret: app.node.tryGetContext('cursorSecret') ?? randomBytes(24).toString('base64url'),
   env: { region: process.env.CDK_DEFAULT_REGION ?? 'eu-west-3', account: process.env.CDK_DEFAULT_ACCOUNT },
 });

@@ -17,7 +17,13 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ROLES } from '../../shared/domain/caller.ts';
@@ -32,6 +38,8 @@ export interface RenfortStackProps extends StackProps {
   mailDomain: string;
   /** Key that signs listing cursors; rotating it only invalidates cursors in flight. */
   cursorSecret: string;
+  /** Web origins allowed to upload and download documents from a browser. */
+  allowedOrigins: string[];
 }
 
 /**
@@ -76,6 +84,15 @@ export class RenfortStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'documents/',
       removalPolicy: RemovalPolicy.RETAIN,
+      // Browsers POST files straight to the bucket with a presigned policy, and fetch them with a presigned GET.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+          allowedOrigins: props.allowedOrigins,
+          allowedHeaders: ['*'],
+          maxAge: 3600,
+        },
+      ],
     });
 
     const userPool = new UserPool(this, 'Users', {

@@ -25,6 +25,7 @@ beforeAll(() => {
     repoRoot,
     mailDomain: 'renfort.example.org',
     cursorSecret: 'test-cursor-secret-0123456789',
+    allowedOrigins: ['https://renfort.example.org'],
   });
   app.synth(); // throws if cdk-nag reports a finding nobody acknowledged
   template = Template.fromStack(stack);
@@ -71,6 +72,9 @@ describe('the CDK stack', () => {
     );
     expect(statementsOf('cases')).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
     expect(statementsOf('cases').filter((a) => a.startsWith('s3:'))).toEqual([]);
+    expect(statementsOf('documents')).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
+    );
   });
 
   it('builds the table from the shared key schema, with point-in-time recovery', () => {
