@@ -15,6 +15,7 @@ import {
 import { factsFor, unknownFicheReferences } from './facts.ts';
 import { idempotent } from './idempotency.ts';
 import type { CaseDeps } from './ports.ts';
+import { visibleCase } from './visible-case.ts';
 
 export interface ChangeRequest {
   caller: Caller;
@@ -43,11 +44,7 @@ export async function changeCase(
   deps: CaseDeps,
   { caller, caseId, read, request }: ChangeRequest,
 ): Promise<CaseView> {
-  const load = async () => {
-    const record = await deps.cases.get(caller.tenant, caseId);
-    if (!record || !relationTo(caller, record)) throw new NotFoundError(`No case ${caseId}.`);
-    return record;
-  };
+  const load = async () => (await visibleCase(deps, caller, caseId)).record;
   // The first read decides 404 and 400 before the idempotency record is consulted.
   const first = await load();
   const { idempotencyKey } = read();

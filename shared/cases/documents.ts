@@ -24,17 +24,11 @@ import {
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/problem.ts';
 import type { CaseDeps } from './ports.ts';
+import { visibleCase } from './visible-case.ts';
 
 /** A presigned POST lives 15 minutes; a download link 5. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 export const DOWNLOAD_TTL_SECONDS = 5 * 60;
-
-async function visibleCase(deps: CaseDeps, caller: Caller, caseId: string) {
-  const record = await deps.cases.get(caller.tenant, caseId);
-  const relation = record && relationTo(caller, record);
-  if (!record || !relation) throw new NotFoundError(`No case ${caseId}.`);
-  return { record, relation };
-}
 
 async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, documentId: string) {
   const document = await deps.cases.getDocument(caller.tenant, caseId, documentId);

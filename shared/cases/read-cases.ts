@@ -4,13 +4,7 @@ import type { CaseRecord, CaseView, HistoryEventView } from '../domain/case.ts';
 import { NotFoundError } from '../http/problem.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
-
-async function visibleCase(deps: CaseDeps, caller: Caller, caseId: string) {
-  const record = await deps.cases.get(caller.tenant, caseId);
-  const relation = record && relationTo(caller, record);
-  if (!record || !relation) throw new NotFoundError(`No case ${caseId}.`);
-  return { record, relation };
-}
+import { visibleCase } from './visible-case.ts';
 
 export async function getCase(deps: CaseDeps, caller: Caller, caseId: string): Promise<CaseView> {
   const { record, relation } = await visibleCase(deps, caller, caseId);

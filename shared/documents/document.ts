@@ -33,7 +33,7 @@ export const NewDocumentSchema = z
       .trim()
       .min(1, 'Must not be empty')
       .max(255, 'At most 255 characters')
-      .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'No control characters'),
+      .refine((name) => !/\p{Cc}/u.test(name), 'No control characters'),
     contentType: z.enum(ALLOWED_CONTENT_TYPES, {
       error: `Allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}`,
     }),
