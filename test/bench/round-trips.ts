@@ -1,0 +1,87 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+
+/** DynamoDB's JSON protocol names the operation of each request in this header. */
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+export interface RoundTrips {
+  /** DynamoDB requests, by operation (GetItem, Query, TransactWriteItems…). */
+  dynamodb: Record<string, number>;
+  /** S3 requests, by operation (HeadObject, GetObject, DeleteObject…). */
+  s3: Record<string, number>;
+}
+
+/**
+ * The S3 operation of a request. The SDK names most object operations in the `x-id` query
+ * parameter (`?x-id=GetObject`); the others are told by their method, on an object key
+ * (path style: `/bucket/key`) or on the bucket itself.
+ */
+export function s3Operation(method: string, path: string): string {
+  const url = new URL(path, 'http://s3.invalid');
+  const named = url.searchParams.get('x-id');
+  if (named) return named;
+  const onObject = url.pathname.split('/').filter(Boolean).length > 1;
+  const verb = method.toUpperCase();
+  if (onObject) {
+    const byVerb: Record<string, string> = {
+      HEAD: 'HeadObject',
+      GET: 'GetObject',
+      PUT: 'PutObject',
+      DELETE: 'DeleteObject',
+    };
+    return byVerb[verb] ?? `${verb} object`;
+  }
+  if (verb === 'POST' && url.searchParams.has('delete')) return 'DeleteObjects';
+  const byVerb: Record<string, string> = {
+    HEAD: 'HeadBucket',
+    GET: 'ListObjects',
+    PUT: 'CreateBucket',
+    POST: 'PostObject',
+    DELETE: 'DeleteBucket',
+  };
+  return byVerb[verb] ?? `${verb} bucket`;
+}
+
+/**
+ * Counts the HTTP requests this process sends to DynamoDB and to S3, by operation, whichever SDK
+ * client sends them (the handlers' composition root builds its own clients, out of reach of a
+ * middleware added to ours). Counting on the wire also counts the SDK's retries, and paginated
+ * reads page by page: each count is one round trip.
+ *
+ * DynamoDB requests are told by their `X-Amz-Target` header; S3 requests by their destination,
+ * the emulator's port. Only `node:http` requests are seen: the SDK's, not the bench's own `fetch`
+ * (undici), so the client's upload to and download from storage are not counted here.
+ */
+export function countRoundTrips({ s3Port }: { s3Port: number }) {
+  let dynamodb = new Map<string, number>();
+  let s3 = new Map<string, number>();
+  const add = (counts: Map<string, number>, operation: string) =>
+    counts.set(operation, (counts.get(operation) ?? 0) + 1);
+  const onRequestStart = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    const target = request.getHeader('x-amz-target');
+    if (typeof target === 'string' && target.startsWith(TARGET_PREFIX)) {
+      add(dynamodb, target.slice(TARGET_PREFIX.length));
+      return;
+    }
+    const host = request.getHeader('host');
+    if (typeof host === 'string' && host.endsWith(`:${s3Port}`)) {
+      add(s3, s3Operation(request.method, request.path));
+    }
+  };
+  subscribe('http.client.request.start', onRequestStart);
+  return {
+    /** Starts counting from zero. */
+    reset(): void {
+      dynamodb = new Map();
+      s3 = new Map();
+    },
+    /** The counts since the last reset, by service and operation. */
+    snapshot(): RoundTrips {
+      return { dynamodb: Object.fromEntries(dynamodb), s3: Object.fromEntries(s3) };
+    },
+    close(): void {
+      unsubscribe('http.client.request.start', onRequestStart);
+    },
+  };
+}
