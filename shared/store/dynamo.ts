@@ -2,12 +2,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.ts';
 
-/** The document client, created once per container. */
+let shared: DynamoDBDocumentClient | undefined;
+
+/** The document client of this container: created on first use, then shared by every handler module. */
 export function createDocumentClient(): DynamoDBDocumentClient {
-  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
-  const client = new DynamoDBClient({
-    region: AWS_REGION,
-    ...(DYNAMODB_ENDPOINT && { endpoint: DYNAMODB_ENDPOINT }),
-  });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  if (!shared) {
+    const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
+    const client = new DynamoDBClient({
+      region: AWS_REGION,
+      ...(DYNAMODB_ENDPOINT && { endpoint: DYNAMODB_ENDPOINT }),
+    });
+    shared = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+  return shared;
 }
