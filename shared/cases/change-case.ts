@@ -8,7 +8,6 @@ import { chainEvent } from '../domain/history-chain.ts';
 import {
   ConflictError,
   ForbiddenError,
-  NotFoundError,
   PreconditionFailedError,
   UnprocessableError,
 } from '../http/problem.ts';

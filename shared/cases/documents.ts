@@ -6,7 +6,6 @@ import {
   maySeeDocument,
   mayUpload,
   rapportVersion,
-  relationTo,
 } from '../access/policy.ts';
 import {
   type AccessLogEntry,

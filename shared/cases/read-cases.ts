@@ -1,7 +1,6 @@
 import { caseView, historyView, relationTo, viewerKeyOf } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord, CaseView, HistoryEventView } from '../domain/case.ts';
-import { NotFoundError } from '../http/problem.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { visibleCase } from './visible-case.ts';

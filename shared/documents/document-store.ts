@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { LONE_SURROGATE } from './document.ts';
 
 /** What the document use cases need from object storage (S3 in production, s3rver locally). */
 export interface DocumentStore {
@@ -18,7 +19,9 @@ export interface DocumentStore {
 }
 
 /** `Content-Disposition` for a download: the original name, safely, whatever characters it has (RFC 6266). */
-export function attachmentDisposition(filename: string): string {
+export function attachmentDisposition(name: string): string {
+  // A stored name is well-formed (the schema checks it); a stray surrogate still must not break a download.
+  const filename = name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
   const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const encoded = encodeURIComponent(filename).replace(
     /['()*]/g,

@@ -24,6 +24,9 @@ export interface DocumentRecord {
   rejection?: string;
 }
 
+/** Half of a UTF-16 pair on its own: no character at all, and unencodable in a header. */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const NewDocumentSchema = z
   .strictObject({
     kind: z.enum(DOCUMENT_KINDS),
@@ -33,7 +36,8 @@ export const NewDocumentSchema = z
       .trim()
       .min(1, 'Must not be empty')
       .max(255, 'At most 255 characters')
-      .refine((name) => !/\p{Cc}/u.test(name), 'No control characters'),
+      .refine((name) => !/\p{Cc}/u.test(name), 'No control characters')
+      .refine((name) => !LONE_SURROGATE.test(name), 'Not well-formed Unicode'),
     contentType: z.enum(ALLOWED_CONTENT_TYPES, {
       error: `Allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}`,
     }),
