@@ -4,9 +4,10 @@ import {
   AdminSetUserPasswordCommand,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { LOCAL_PASSWORD } from '../../infra/local/identity.ts';
-import { LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
+import { LOCAL_BUCKET, LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
 import type { FicheDraft } from '../../shared/domain/fiche.schema.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 
@@ -57,4 +58,16 @@ export async function ensureTestUser(email: string, role: string, organisationId
     }),
   );
   await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: role }));
+}
+
+/** Whether s3rver holds an object under this key of the documents bucket. */
+export async function objectExists(key: string): Promise<boolean> {
+  const { s3 } = localClients(inject('endpoints'));
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
 }

@@ -50,3 +50,12 @@ export function expectedAllowedEvents(user: TestUser, c: CaseFacts): string[] {
     .map(([type]) => type)
     .sort();
 }
+
+/** One cell of an authorization matrix: what DESIGN.md says, and what the API answered. */
+export interface Cell {
+  route: string;
+  user: string;
+  subject: string;
+  expected: number | boolean;
+  actual: number | boolean;
+}

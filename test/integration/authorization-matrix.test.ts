@@ -3,7 +3,14 @@ import { seedReferentiel, seedUsers } from '../../infra/local/seed-data.ts';
 import { apiClient } from '../helpers/api.ts';
 import { type CaseFacts, caseIn, SCENARIOS, type Scenario } from '../helpers/cases.ts';
 import { COMPLETE_FICHE } from '../helpers/fixtures.ts';
-import { EVENT_TABLE, expectedAllowedEvents, FEDERATION_OF, sees, type TestUser } from '../helpers/oracle.ts';
+import {
+  type Cell,
+  EVENT_TABLE,
+  expectedAllowedEvents,
+  FEDERATION_OF,
+  sees,
+  type TestUser,
+} from '../helpers/oracle.ts';
 import { pool } from '../helpers/pool.ts';
 
 const api = apiClient();
@@ -16,14 +23,6 @@ const CASE_ROUTES = [
   'GET /cases listing',
 ] as const;
 const WITHDRAWABLE = EVENT_TABLE.WITHDRAW?.[1] as string[];
-
-interface Cell {
-  route: string;
-  user: string;
-  subject: string;
-  expected: number | boolean;
-  actual: number | boolean;
-}
 
 const caseCells = SCENARIOS.length * CENTRES.length * seedUsers.length * CASE_ROUTES.length;
 const createCells = seedUsers.length * seedReferentiel.centres.length;

@@ -4,7 +4,7 @@ import { apiClient } from '../helpers/api.ts';
 import { type CaseFacts, DEFAULT_CONSULTED, GESTIONNAIRE_OF, send, USERS } from '../helpers/cases.ts';
 import { SAMPLE, uploadDocument } from '../helpers/documents.ts';
 import { COMPLETE_FICHE } from '../helpers/fixtures.ts';
-import { sees, type TestUser } from '../helpers/oracle.ts';
+import { type Cell, sees, type TestUser } from '../helpers/oracle.ts';
 import { pool } from '../helpers/pool.ts';
 
 /**
@@ -289,14 +289,6 @@ async function build(centreId: string, stage: Stage): Promise<Subject> {
   await upload('C2', 'compte_rendu');
   await event(USERS.coordination, { type: 'RECORD_RENCONTRE', date: '2026-12-15' });
   return done();
-}
-
-interface Cell {
-  route: string;
-  user: string;
-  subject: string;
-  expected: number | boolean;
-  actual: number | boolean;
 }
 
 const docCount = PLAN.reduce((n, [, stage]) => n + Object.keys(STAGES[stage].docs).length, 0);

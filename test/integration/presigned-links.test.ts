@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { LOCAL_BUCKET } from '../../infra/local/stack.ts';
 import { apiClient } from '../helpers/api.ts';
 import { type CaseFacts, caseIn, send, USERS } from '../helpers/cases.ts';
 import { postToStorage, requestUpload, SAMPLE, uploadDocument } from '../helpers/documents.ts';
-import { emulatorAccess } from '../helpers/fixtures.ts';
+import { emulatorAccess, objectExists } from '../helpers/fixtures.ts';
 
 /**
  * The presigned links (issue 4): a POST policy of at most 15 minutes for exactly one key and type, a
@@ -52,16 +52,6 @@ function allowedValues(policy: PolicyDocument, field: string) {
 
 /** The S3 error code in s3rver's XML answer. */
 const s3Code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
-
-async function objectExists(key: string): Promise<boolean> {
-  try {
-    await clients.s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
-}
 
 describe('presigned links', () => {
   let fiche: CaseFacts;

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_BUCKET } from '../../infra/local/stack.ts';
 import { apiClient } from '../helpers/api.ts';
@@ -10,7 +10,7 @@ import {
   type UploadSpec,
   uploadDocument,
 } from '../helpers/documents.ts';
-import { emulatorAccess } from '../helpers/fixtures.ts';
+import { emulatorAccess, objectExists } from '../helpers/fixtures.ts';
 
 /**
  * Abuse of the upload path (issue 4): each attempt gets a clear 4xx problem+json, and none leaves an
@@ -41,16 +41,6 @@ async function listing(caseId: string, as: string): Promise<Map<string, string>>
   const res = await api.call('GET', `/cases/${caseId}/documents`, { as });
   expect(res.status, res.text).toBe(200);
   return new Map(res.json.items.map((d: { id: string; status: string }) => [d.id, d.status]));
-}
-
-async function objectExists(key: string): Promise<boolean> {
-  try {
-    await clients.s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKET, Key: key }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
 }
 
 const keyOf = (c: CaseFacts, documentId: string) =>
