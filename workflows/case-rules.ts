@@ -79,6 +79,9 @@ export const checks = {
     if (doc.uploaderOrganisationId !== context.prestataireId) {
       return [{ path, message: `Document ${doc.id} was not uploaded by the assigned prestataire` }];
     }
+    if (context.rapport.submittedDocumentIds.includes(doc.id)) {
+      return [{ path, message: `Document ${doc.id} was already submitted; upload the revised rapport` }];
+    }
     return [];
   },
 } satisfies Record<string, Check>;

@@ -79,7 +79,7 @@ function toEvent(
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      domainName: url.host,
+      domainName: 'localhost',
       domainPrefix: 'localhost',
       http: {
         method: route.method,
@@ -139,11 +139,13 @@ export function createGateway({ routes, authorize, localRoutes = [], log }: Gate
 
   return createServer(async (req, res) => {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const method = req.method ?? 'GET';
     const requestId = randomUUID();
+    // The path alone, on a fixed base: a hostile Host header cannot break the parse.
+    let url = new URL('http://localhost/');
     let result: HttpResult;
     try {
+      url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
       const body = await readBody(req);
       const local = localRoutes.find((r) => r.method === method && r.path === url.pathname);
       if (local) {

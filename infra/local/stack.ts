@@ -121,7 +121,7 @@ export async function startLocalStack({
     });
     const port = await listen(gateway, gatewayPort);
     return {
-      url: `http://localhost:${port}`,
+      url: `http://127.0.0.1:${port}`,
       endpoints,
       identity,
       env,
@@ -150,6 +150,7 @@ function safeJson(text: string): unknown {
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+    // Loopback only: the gateway hands out tokens to whoever asks (POST /_local/token).
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }

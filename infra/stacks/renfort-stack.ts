@@ -11,7 +11,13 @@ import {
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, CfnUserPoolGroup, StringAttribute, UserPool } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  ClientAttributes,
+  StringAttribute,
+  UserPool,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -112,6 +118,8 @@ export class RenfortStack extends Stack {
     const client = userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
+      // Membership (tenant, organisation) travels in these attributes: no user may write any of them.
+      writeAttributes: new ClientAttributes(),
     });
 
     const mail = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(mailDomain) });
@@ -158,13 +166,22 @@ export class RenfortStack extends Stack {
     const grants: Record<Permission, (f: NodejsFunction) => void> = {
       'table:read': (f) => table.grantReadData(f),
       'table:write': (f) => table.grantWriteData(f),
-      'documents:read': (f) =>
+      'documents:read': (f) => {
+        // Without ListBucket, S3 answers 403 instead of 404 for a missing key.
         f.addToRolePolicy(
           new PolicyStatement({
-            actions: ['s3:GetObject'],
+            actions: ['s3:ListBucket'],
+            resources: [documents.bucketArn],
+            conditions: { StringLike: { 's3:prefix': ['centres/*'] } },
+          }),
+        );
+        f.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['s3:GetObject', 's3:GetObjectVersion'],
             resources: [documents.arnForObjects('centres/*')],
           }),
-        ),
+        );
+      },
       'documents:write': (f) =>
         f.addToRolePolicy(
           new PolicyStatement({

@@ -66,6 +66,13 @@ export const actorOf = (caller: Caller): Actor => ({
   organisationId: caller.organisationId,
 });
 
+/** The rapport's versions are the centre's and its consultant's; the funders see the validated one only. */
+function rapportView({ context: { rapport } }: CaseRecord, relation: Relation): Pick<CaseView, 'rapport'> {
+  if (rapport.submissions === 0) return {};
+  if (relation === 'gestionnaire' || relation === 'prestataire') return { rapport };
+  return rapport.validatedDocumentId ? { rapport: { validatedDocumentId: rapport.validatedDocumentId } } : {};
+}
+
 /** The case as this caller may see it, with the events it may send now. */
 export function caseView(record: CaseRecord, caller: Caller, relation: Relation): CaseView {
   const { context } = record;
@@ -86,7 +93,7 @@ export function caseView(record: CaseRecord, caller: Caller, relation: Relation)
         avis: Object.entries(context.avis).map(([partenaireId, entry]) => ({ partenaireId, ...entry })),
       }),
     ...(context.decision && { decision: context.decision }),
-    ...(context.rapport.submissions > 0 && { rapport: context.rapport }),
+    ...rapportView(record, relation),
     ...(context.restitution && { restitution: context.restitution }),
     ...(context.rencontre && { rencontre: context.rencontre }),
     ...(context.withdrawal && { withdrawal: context.withdrawal }),
@@ -94,10 +101,21 @@ export function caseView(record: CaseRecord, caller: Caller, relation: Relation)
   };
 }
 
-/** The history as this caller may read it: an avis keeps its place in the chain, not its author or content. */
+/**
+ * Events whose content some relations may not read: an avis is for the coordinateur and the
+ * consulted partenaires; the rapport's submissions and the centre's revision requests stay
+ * between the centre and its consultant until the centre validates the rapport.
+ */
+const HIDDEN_FROM: Record<string, Relation[]> = {
+  GIVE_AVIS: ['gestionnaire', 'prestataire'],
+  SUBMIT_RAPPORT: ['coordinateur', 'partenaire'],
+  REQUEST_REVISION: ['coordinateur', 'partenaire'],
+};
+
+/** The history as this caller may read it: a hidden event keeps its place in the chain, not its author or content. */
 export function historyView(events: HistoryEvent[], relation: Relation): HistoryEventView[] {
-  return events.map(({ seq, type, at, actor, payload, prevHash, hash }) =>
-    type === 'GIVE_AVIS' && !seesAvis(relation)
+  return events.map(({ seq, type, at, actor, payload, salt, prevHash, hash }) =>
+    HIDDEN_FROM[type]?.includes(relation)
       ? { seq, type, at, actor: { role: actor.role }, redacted: true, prevHash, hash }
       : {
           seq,
@@ -105,6 +123,7 @@ export function historyView(events: HistoryEvent[], relation: Relation): History
           at,
           actor: { role: actor.role, organisationId: actor.organisationId },
           payload,
+          salt,
           prevHash,
           hash,
         },
@@ -165,7 +184,7 @@ export function rapportVersion(record: CaseRecord, documentId: string): number |
 }
 
 export function documentView(record: CaseRecord, document: DocumentRecord): DocumentView {
-  const { key: _key, uploadedBy: _by, ...shown } = document;
+  const { key: _key, uploadedBy: _by, versionId: _version, ...shown } = document;
   const version = document.kind === 'rapport' ? rapportVersion(record, document.id) : undefined;
   return { ...shown, ...(version && { rapportVersion: version }) };
 }

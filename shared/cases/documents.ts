@@ -85,11 +85,11 @@ export async function requestUpload(
 }
 
 /** Reads the object once: its SHA-256, its length, and its leading bytes for the type check. */
-async function inspect(deps: CaseDeps, key: string) {
+async function inspect(deps: CaseDeps, key: string, versionId?: string) {
   const hash = createHash('sha256');
   const leading: Buffer[] = [];
   let length = 0;
-  for await (const chunk of await deps.files.read(key)) {
+  for await (const chunk of await deps.files.read(key, versionId)) {
     const bytes = chunk as Buffer;
     if (length < SNIFF_BYTES) leading.push(bytes.subarray(0, SNIFF_BYTES - length));
     length += bytes.length;
@@ -136,7 +136,7 @@ export async function confirmUpload(
       `the file is stored as ${head.contentType ?? 'no type'}, ${document.contentType} was declared`,
     );
   }
-  const { sha256, length, leading } = await inspect(deps, document.key);
+  const { sha256, length, leading } = await inspect(deps, document.key, head.versionId);
   if (length !== document.size) await reject(`the file has ${length} bytes, ${document.size} were declared`);
   if (!bytesMatchType(document.contentType as AllowedContentType, leading)) {
     await reject(`its content is not ${document.contentType}`);
@@ -147,6 +147,7 @@ export async function confirmUpload(
     status: 'available',
     sha256,
     confirmedAt: deps.now().toISOString(),
+    ...(head.versionId && { versionId: head.versionId }),
   };
   if (!(await deps.cases.replaceDocument(caller.tenant, available, 'pending'))) {
     throw new ConflictError('This document changed while it was being confirmed.');
@@ -187,15 +188,25 @@ export async function downloadDocument(deps: CaseDeps, caller: Caller, caseId: s
   await deps.cases.putAccessLog(caller.tenant, caseId, entry);
   const downloadUrl = await deps.files.presignDownload({
     key: document.key,
+    ...(document.versionId && { versionId: document.versionId }),
     filename: document.filename,
     expiresIn: DOWNLOAD_TTL_SECONDS,
   });
   return { document: documentView(record, document), downloadUrl, expiresAt };
 }
 
+/** Who obtained which link: only for documents the reader may see itself (a draft's name is content too). */
 export async function accessLog(deps: CaseDeps, caller: Caller, caseId: string): Promise<AccessLogEntry[]> {
-  const { relation } = await visibleCase(deps, caller, caseId);
-  if (!maySeeAccessLog(relation))
+  const { record, relation } = await visibleCase(deps, caller, caseId);
+  if (!maySeeAccessLog(relation)) {
     throw new ForbiddenError('The access log is for the centre and the coordination.');
-  return deps.cases.accessLog(caller.tenant, caseId);
+  }
+  const [entries, documents] = await Promise.all([
+    deps.cases.accessLog(caller.tenant, caseId),
+    deps.cases.listDocuments(caller.tenant, caseId),
+  ]);
+  const visible = new Set(
+    documents.filter((d) => maySeeDocument(caller, relation, record, d)).map((d) => d.id),
+  );
+  return entries.filter((entry) => visible.has(entry.documentId));
 }

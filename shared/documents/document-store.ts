@@ -11,11 +11,17 @@ export interface DocumentStore {
     expiresIn: number;
   }): Promise<{ url: string; fields: Record<string, string> }>;
   /** Size and type of a stored object, or undefined when nothing was uploaded. */
-  head(key: string): Promise<{ size: number; contentType?: string } | undefined>;
-  read(key: string): Promise<Readable>;
+  head(key: string): Promise<{ size: number; contentType?: string; versionId?: string } | undefined>;
+  /** The object, in the given version when the bucket keeps versions. */
+  read(key: string, versionId?: string): Promise<Readable>;
   remove(key: string): Promise<void>;
   /** A presigned GET that makes the browser save the file under its original name. */
-  presignDownload(input: { key: string; filename: string; expiresIn: number }): Promise<string>;
+  presignDownload(input: {
+    key: string;
+    versionId?: string;
+    filename: string;
+    expiresIn: number;
+  }): Promise<string>;
 }
 
 /** `Content-Disposition` for a download: the original name, safely, whatever characters it has (RFC 6266). */

@@ -21,6 +21,11 @@ export interface DocumentRecord {
   createdAt: string;
   confirmedAt?: string;
   sha256?: string;
+  /**
+   * The object version that was checked (on AWS, where the bucket keeps versions): downloads are
+   * signed for it, so a second POST with a still-valid upload form cannot swap the file.
+   */
+  versionId?: string;
   rejection?: string;
 }
 

@@ -35,23 +35,30 @@ export function createS3DocumentStore(): DocumentStore {
     async head(key) {
       try {
         const head = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
-        return { size: head.ContentLength ?? 0, ...(head.ContentType && { contentType: head.ContentType }) };
+        return {
+          size: head.ContentLength ?? 0,
+          ...(head.ContentType && { contentType: head.ContentType }),
+          ...(head.VersionId && head.VersionId !== 'null' && { versionId: head.VersionId }),
+        };
       } catch (error) {
         if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
         throw error;
       }
     },
-    async read(key) {
-      const { Body } = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
+    async read(key, versionId) {
+      const { Body } = await s3.send(
+        new GetObjectCommand({ Bucket, Key: key, ...(versionId && { VersionId: versionId }) }),
+      );
       return Body as Readable;
     },
     async remove(key) {
       await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
     },
-    async presignDownload({ key, filename, expiresIn }) {
+    async presignDownload({ key, versionId, filename, expiresIn }) {
       const command = new GetObjectCommand({
         Bucket,
         Key: key,
+        ...(versionId && { VersionId: versionId }),
         ResponseContentDisposition: attachmentDisposition(filename),
       });
       return getSignedUrl(s3, command, { expiresIn });

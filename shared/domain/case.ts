@@ -30,6 +30,11 @@ export interface HistoryEvent {
   at: string;
   actor: EventActor;
   payload: Record<string, unknown>;
+  /**
+   * Random bytes hashed with the event: without them, a reader shown only the hash of a hidden
+   * event (an avis) could find its content by trying the few values it can take.
+   */
+  salt: string;
   prevHash: string;
   hash: string;
 }
@@ -66,10 +71,14 @@ export const CaseSchema = z
     rapport: z
       .object({
         submittedDocumentId: z.string().optional(),
-        submittedDocumentIds: z.array(z.string()),
+        submittedDocumentIds: z.array(z.string()).optional(),
         validatedDocumentId: z.string().optional(),
-        submissions: z.number().int(),
-        revisions: z.number().int(),
+        submissions: z.number().int().optional(),
+        revisions: z.number().int().optional(),
+      })
+      .meta({
+        description:
+          'Every version for the gestionnaire and the prestataire; the validated one for the others',
       })
       .optional(),
     restitution: z
@@ -91,6 +100,10 @@ export const HistoryEventSchema = z
     actor: z.object({ role: z.string(), organisationId: z.string().optional() }),
     payload: z.record(z.string(), z.unknown()).optional(),
     redacted: z.boolean().optional(),
+    salt: z
+      .string()
+      .optional()
+      .meta({ description: 'Hashed with the event; absent where the event is redacted' }),
     prevHash: z.string(),
     hash: z.string(),
   })

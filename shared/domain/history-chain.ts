@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { HistoryEvent } from './case.ts';
 
@@ -12,8 +12,10 @@ export function hashEvent(event: Omit<HistoryEvent, 'hash'>): string {
     .digest('hex');
 }
 
-export function chainEvent(event: Omit<HistoryEvent, 'hash'>): HistoryEvent {
-  return { ...event, hash: hashEvent(event) };
+/** Seals an event: a fresh salt unless one is given, then its hash. */
+export function chainEvent(event: Omit<HistoryEvent, 'hash' | 'salt'> & { salt?: string }): HistoryEvent {
+  const salted = { ...event, salt: event.salt ?? randomBytes(16).toString('hex') };
+  return { ...salted, hash: hashEvent(salted) };
 }
 
 export type ChainCheck = { valid: true } | { valid: false; seq: number; reason: string };

@@ -2,9 +2,20 @@ import { z } from 'zod';
 
 export const MAX_TEXT = 5000;
 
-/** A free text of the procedure: trimmed, non-empty, at most 5,000 characters. */
+const ALLOWED_CONTROLS = new Set(['\t', '\n', '\r']);
+
+/** Control characters other than tab and line breaks, and halves of UTF-16 pairs, are not text. */
+const isText = (value: string) =>
+  !/\p{Cs}/u.test(value) && ![...value].some((c) => /\p{Cc}/u.test(c) && !ALLOWED_CONTROLS.has(c));
+
+/** A free text of the procedure: trimmed, non-empty, at most 5,000 characters, well-formed. */
 export const text = () =>
-  z.string().trim().min(1, 'Must not be empty').max(MAX_TEXT, `At most ${MAX_TEXT} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'Must not be empty')
+    .max(MAX_TEXT, `At most ${MAX_TEXT} characters`)
+    .refine(isText, 'Control characters and broken Unicode are not allowed');
 
 /** An ISO 8601 calendar date (2026-03-14) that exists: one message for any other string. */
 export const isoDate = () =>

@@ -315,7 +315,10 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
                     ...idempotency.answer,
                     [TTL_ATTRIBUTE]: idempotency.expiresAt,
                   },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                  // An expired record may linger until DynamoDB's TTL sweep: it no longer counts.
+                  ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+                  ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
+                  ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
                 },
               },
             ]
@@ -326,9 +329,11 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         return 'committed';
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (idempotency && reasons.at(-1)?.Code === 'ConditionalCheckFailed') return 'idempotency-conflict';
-        if (reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[1]?.Code === 'ConditionalCheckFailed') {
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (idempotency && codes.at(-1) === 'ConditionalCheckFailed') return 'idempotency-conflict';
+        // A lost race shows as a failed version condition, or, on DynamoDB itself, as a
+        // TransactionConflict with another transaction on the same items: both are retried.
+        if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) {
           return 'version-conflict';
         }
         throw error;

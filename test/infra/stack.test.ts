@@ -111,8 +111,9 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('creates one Cognito group per role and the user attributes the claims carry', () => {
+  it('creates one Cognito group per role and the user attributes the claims carry, which no user may write', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolGroup', 4);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: [] });
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([
         Match.objectLike({ Name: 'tenant' }),

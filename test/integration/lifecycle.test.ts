@@ -102,6 +102,19 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
     await send(api, USERS.tilleuls, id, { type: 'REQUEST_REVISION', commentaire: 'Compléter la partie RH.' });
     const second = await rapportDocument(api, id);
     await send(api, USERS.singuliers, id, { type: 'SUBMIT_RAPPORT', documentId: second });
+    // The consultant reads its first draft again: the funders must learn nothing of it, not even its name.
+    expect((await api.call('GET', `/cases/${id}/documents/${first}`, { as: USERS.singuliers })).status).toBe(
+      200,
+    );
+    // Before validation, the funders see neither the rapport's versions nor the revision asked.
+    expect((await getCase(USERS.etat, id)).case?.rapport).toBeUndefined();
+    const early = await api.call('GET', `/cases/${id}/history`, { as: USERS.coordination });
+    for (const entry of early.json.items.filter((e: { type: string }) =>
+      ['SUBMIT_RAPPORT', 'REQUEST_REVISION'].includes(e.type),
+    )) {
+      expect(entry).toMatchObject({ redacted: true });
+      expect(entry).not.toHaveProperty('payload');
+    }
     const validated = await send(api, USERS.tilleuls, id, { type: 'VALIDATE_RAPPORT' });
     expect(validated.rapport).toEqual({
       submittedDocumentId: second,
@@ -131,6 +144,7 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
         e.rapportVersion,
       ]),
     ).toEqual([
+      [USERS.singuliers, 1],
       [USERS.etat, 2],
       [USERS.tilleuls, 1],
     ]);
@@ -182,6 +196,9 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
       });
     }
     const forEtat = await api.call('GET', `/cases/${id}/history`, { as: USERS.etat });
+    expect((await getCase(USERS.etat, id)).case?.rapport).toEqual({ validatedDocumentId: second });
+    const coordinationLog = await api.call('GET', `/cases/${id}/access-log`, { as: USERS.coordination });
+    expect(coordinationLog.json.items.map((e: { documentId: string }) => e.documentId)).toEqual([second]);
     expect(
       forEtat.json.items
         .filter((e: { type: string }) => e.type === 'GIVE_AVIS')

@@ -1,8 +1,10 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedReferentiel } from '../../infra/local/seed-data.ts';
+import { LOCAL_TABLE } from '../../infra/local/stack.ts';
 import { verifyChain } from '../../shared/domain/history-chain.ts';
 import { apiClient } from '../helpers/api.ts';
-import { caseIn, rapportDocument, send, USERS } from '../helpers/cases.ts';
+import { caseIn, send, USERS } from '../helpers/cases.ts';
 import { COMPLETE_FICHE, emulatorAccess, ensureTestUser } from '../helpers/fixtures.ts';
 
 const api = apiClient();
@@ -83,23 +85,22 @@ describe('concurrent changes', () => {
   });
 
   it('answers 412 to the loser of a race that sent If-Match, and never applies its change', async () => {
-    const c = await caseIn(api, 'diagnostic_en_cours');
-    const [first, second] = [await rapportDocument(api, c.id), await rapportDocument(api, c.id)];
-    const version = (await api.call('GET', `/cases/${c.id}`, { as: USERS.singuliers })).json.version;
-    const token = await api.tokenFor(USERS.singuliers);
+    // Two avis stay possible whoever wins, so the loser is refused for its If-Match alone.
+    const c = await caseIn(api, 'saisine_concertee');
+    const version = (await api.call('GET', `/cases/${c.id}`, { as: USERS.coordination })).json.version;
     const answers = await Promise.all(
-      [first, second].map((documentId) =>
+      [USERS.caf, USERS.etat].map(async (as) =>
         api.call('POST', `/cases/${c.id}/events`, {
-          token,
-          body: { type: 'SUBMIT_RAPPORT', documentId },
+          token: await api.tokenFor(as),
+          body: { type: 'GIVE_AVIS', avis: 'favorable' },
           headers: { 'if-match': `"${version}"` },
         }),
       ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
-    const after = await api.call('GET', `/cases/${c.id}`, { as: USERS.singuliers });
+    const after = await api.call('GET', `/cases/${c.id}`, { as: USERS.coordination });
     expect(after.json.version).toBe(version + 1);
-    expect(after.json.rapport.submissions).toBe(1);
+    expect(after.json.avis).toHaveLength(1);
   });
 
   it('replays the first answer to a retry with the same Idempotency-Key, even when both arrive at once', async () => {
@@ -129,5 +130,32 @@ describe('concurrent changes', () => {
     expect(retry.status).toBe(200);
     expect(retry.json).toEqual(first.json);
     expect(await repository.history('caf13', id2)).toHaveLength(2);
+  });
+});
+
+describe('an expired idempotency record', () => {
+  it('no longer blocks its key, even before the TTL sweep removes it', async () => {
+    const token = await api.tokenFor(USERS.oliviers);
+    const sub = (await api.call('GET', '/me', { token })).json.sub as string;
+    const key = `expired-${Date.now()}`;
+    await emulatorAccess().clients.db.send(
+      new PutCommand({
+        TableName: LOCAL_TABLE,
+        Item: {
+          pk: `T#caf13#IDEM#${sub}#${key}`,
+          sk: 'IDEM',
+          kind: 'idempotency',
+          requestHash: 'of another request',
+          body: {},
+          expiresAt: Math.floor(Date.now() / 1000) - 60,
+        },
+      }),
+    );
+    const res = await api.call('POST', '/cases', {
+      token,
+      body: { centreId: 'cs-oliviers' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(res.status, res.text).toBe(201);
   });
 });

@@ -86,3 +86,19 @@ describe('the interactive documentation (local only)', () => {
     expect((await api.call('GET', '/docs/init.js')).text).toContain("url: '/openapi.json'");
   });
 });
+
+describe('the local gateway under hostile requests', () => {
+  it('answers a request with a malformed Host header, and keeps serving', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${api.baseUrl}/health`, { headers: { host: '[' } });
+      req.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect((await api.call('GET', '/health')).status).toBe(200);
+  });
+});

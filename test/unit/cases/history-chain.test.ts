@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../../shared/domain/case.ts';
 import { chainEvent, GENESIS_HASH, hashEvent, verifyChain } from '../../../shared/domain/history-chain.ts';
 
-type EventContent = Omit<HistoryEvent, 'hash' | 'seq' | 'prevHash'>;
+type EventContent = Omit<HistoryEvent, 'hash' | 'seq' | 'prevHash' | 'salt'>;
 
 /** Links contents into a history, oldest first, as the use cases do one commit at a time. */
 function chain(contents: EventContent[]): HistoryEvent[] {
@@ -200,6 +200,22 @@ describe('verifyChain', () => {
     expect(result).toEqual({ valid: false, seq: 3, reason: 'broken link' });
   });
 
+  it('salts each event, so the same content never gives the same hash twice', () => {
+    const content = {
+      seq: 4,
+      type: 'GIVE_AVIS',
+      at: '2026-03-05T08:00:00.000Z',
+      actor: { sub: 's', role: 'partenaire' as const, organisationId: 'etat' },
+      payload: { avis: 'favorable' },
+      prevHash: GENESIS_HASH,
+    };
+    const [a, b] = [chainEvent(content), chainEvent(content)];
+    expect(a.salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.salt).not.toBe(b.salt);
+    expect(a.hash).not.toBe(b.hash);
+    expect(hashEvent({ ...content, salt: a.salt })).toBe(a.hash);
+  });
+
   it('starts from the genesis hash and hashes the canonical content', () => {
     const content = {
       seq: 1,
@@ -215,7 +231,7 @@ describe('verifyChain', () => {
 
     expect(GENESIS_HASH).toBe('0'.repeat(64));
     expect(event.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashEvent(reordered)).toBe(event.hash);
+    expect(hashEvent({ ...reordered, salt: event.salt })).toBe(event.hash);
     expect(verifyChain([{ ...event, prevHash: 'f'.repeat(64) }])).toMatchObject({
       valid: false,
       seq: 1,

@@ -280,9 +280,51 @@ describe('historyView', () => {
         at: atDay(2),
         actor: { role: 'coordinateur', organisationId: 'caf13-coordination' },
         payload: { prestataireId: 'singuliers-co' },
+        salt: events[2]?.salt,
         prevHash: events[1]?.hash,
         hash: events[2]?.hash,
       });
+    },
+  );
+
+  it.each(['coordinateur', 'partenaire'] as const)(
+    'hides the rapport submissions and revision requests from the %s, salt included',
+    (relation) => {
+      const events = [
+        chainEvent({
+          seq: 1,
+          type: 'SUBMIT_RAPPORT',
+          at: atDay(1),
+          actor: { sub: 'p', role: 'prestataire', organisationId: 'singuliers-co' },
+          payload: { documentId: 'd-1' },
+          prevHash: GENESIS_HASH,
+        }),
+      ];
+      events.push(
+        chainEvent({
+          seq: 2,
+          type: 'REQUEST_REVISION',
+          at: atDay(2),
+          actor: { sub: 'g', role: 'gestionnaire', organisationId: 'cs-tilleuls' },
+          payload: { commentaire: 'Retirer le passage sur le conflit' },
+          prevHash: events[0]?.hash as string,
+        }),
+      );
+      for (const entry of historyView(events, relation)) {
+        expect(entry).toEqual({
+          seq: expect.any(Number),
+          type: expect.any(String),
+          at: expect.any(String),
+          actor: { role: expect.any(String) },
+          redacted: true,
+          prevHash: expect.any(String),
+          hash: expect.any(String),
+        });
+      }
+      expect(historyView(events, 'gestionnaire').map((e) => e.payload)).toEqual([
+        { documentId: 'd-1' },
+        { commentaire: 'Retirer le passage sur le conflit' },
+      ]);
     },
   );
 });

@@ -1,0 +1,97 @@
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../../shared/domain/case.ts';
+import { chainEvent, GENESIS_HASH } from '../../../shared/domain/history-chain.ts';
+import { type CaseChange, createCaseRepository } from '../../../shared/store/case-repository.ts';
+import { startCase } from '../../../workflows/case-workflow.ts';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const repository = createCaseRepository(
+  DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
+  'renfort-test',
+);
+
+function change(withKey: boolean): CaseChange {
+  const at = '2026-11-23T10:00:00.000Z';
+  const event = chainEvent({
+    seq: 2,
+    type: 'SUBMIT_FICHE',
+    at,
+    actor: { sub: 'u', role: 'gestionnaire', organisationId: 'cs-tilleuls' },
+    payload: {},
+    prevHash: GENESIS_HASH,
+  });
+  const record: CaseRecord = {
+    ...startCase({ centreId: 'cs-tilleuls', fiche: {} }),
+    id: 'c-01m8428hzkj8dgt2y2aj56ddcm',
+    tenant: 'caf13',
+    centreId: 'cs-tilleuls',
+    version: 2,
+    createdAt: at,
+    updatedAt: at,
+    headHash: event.hash,
+  };
+  return {
+    record,
+    expectedVersion: 1,
+    previousStatus: 'brouillon',
+    event,
+    notifications: [{ template: 'SUBMIT_FICHE', to: ['coordination'] }],
+    viewersBefore: ['org#cs-tilleuls'],
+    viewersAfter: ['org#cs-tilleuls'],
+    ...(withKey && {
+      idempotency: { sub: 'u', key: 'k-1', answer: { requestHash: 'h', body: {} }, expiresAt: 1 },
+    }),
+  };
+}
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
+describe('the case repository commit', () => {
+  beforeEach(() => dynamo.reset());
+
+  it('writes the case under its version, the event once, the outbox and the listing in one transaction', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    expect(await repository.commit(change(false))).toBe('committed');
+    const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Put', 'Put', 'Put']);
+    expect(items[0]?.Put).toMatchObject({
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': 1 },
+    });
+    expect(items[1]?.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(items[2]?.Put?.Item).toMatchObject({ sk: 'OUTBOX#000002#0', template: 'SUBMIT_FICHE' });
+  });
+
+  it('takes a lost race for a version conflict, whether DynamoDB says ConditionalCheckFailed or TransactionConflict', async () => {
+    for (const codes of [
+      ['ConditionalCheckFailed', 'None', 'None'],
+      ['TransactionConflict', 'None', 'None'],
+      ['None', 'TransactionConflict', 'None'],
+    ]) {
+      dynamo.reset();
+      dynamo.on(TransactWriteCommand).rejects(cancelled(...codes));
+      expect(await repository.commit(change(false)), codes.join()).toBe('version-conflict');
+    }
+  });
+
+  it('tells an idempotency record already there from a version conflict, and lets an expired one be replaced', async () => {
+    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
+    expect(await repository.commit(change(true))).toBe('idempotency-conflict');
+    const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.at(-1)?.Put;
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #expires < :now');
+    expect(put?.ExpressionAttributeNames).toEqual({ '#expires': 'expiresAt' });
+  });
+
+  it('lets any other failure through, to become a 500 with a correlation id', async () => {
+    dynamo.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None'));
+    await expect(repository.commit(change(false))).rejects.toThrow(TransactionCanceledException);
+  });
+});
