@@ -75,6 +75,7 @@ describe('the CDK stack', () => {
     expect(statementsOf('documents')).toEqual(
       expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']),
     );
+    expect(statementsOf('documents')).toContain('s3:ListBucket');
   });
 
   it('builds the table from the shared key schema, with point-in-time recovery', () => {
