@@ -103,11 +103,14 @@ export function caseView(record: CaseRecord, caller: Caller, relation: Relation)
 
 /**
  * Events whose content some relations may not read: an avis is for the coordinateur and the
- * consulted partenaires; the rapport's submissions and the centre's revision requests stay
- * between the centre and its consultant until the centre validates the rapport.
+ * consulted partenaires; the drafts of the fiche are the centre's (the funders read the fiche as
+ * it stands); the rapport's submissions and the centre's revision requests stay between the
+ * centre and its consultant until the centre validates the rapport.
  */
 const HIDDEN_FROM: Record<string, Relation[]> = {
   GIVE_AVIS: ['gestionnaire', 'prestataire'],
+  CASE_CREATED: ['coordinateur', 'partenaire'],
+  UPDATE_FICHE: ['coordinateur', 'partenaire'],
   SUBMIT_RAPPORT: ['coordinateur', 'partenaire'],
   REQUEST_REVISION: ['coordinateur', 'partenaire'],
 };

@@ -288,6 +288,37 @@ describe('historyView', () => {
   );
 
   it.each(['coordinateur', 'partenaire'] as const)(
+    'hides the drafts of the fiche from the %s',
+    (relation) => {
+      const created = chainEvent({
+        seq: 1,
+        type: 'CASE_CREATED',
+        at: atDay(0),
+        actor: { sub: 'g', role: 'gestionnaire', organisationId: 'cs-tilleuls' },
+        payload: { centreId: 'cs-tilleuls', fiche: { signesAlerte: 'Première version, brouillon' } },
+        prevHash: GENESIS_HASH,
+      });
+      const updated = chainEvent({
+        seq: 2,
+        type: 'UPDATE_FICHE',
+        at: atDay(1),
+        actor: { sub: 'g', role: 'gestionnaire', organisationId: 'cs-tilleuls' },
+        payload: { fiche: { signesAlerte: 'Deuxième version' } },
+        prevHash: created.hash,
+      });
+      const view = historyView([created, updated], relation);
+      expect(view.map((e) => [e.redacted, e.payload])).toEqual([
+        [true, undefined],
+        [true, undefined],
+      ]);
+      expect(historyView([created, updated], 'prestataire').map((e) => e.redacted)).toEqual([
+        undefined,
+        undefined,
+      ]);
+    },
+  );
+
+  it.each(['coordinateur', 'partenaire'] as const)(
     'hides the rapport submissions and revision requests from the %s, salt included',
     (relation) => {
       const events = [
