@@ -244,8 +244,18 @@ describe('bad input: each named case gets its 4xx problem+json naming the field,
 });
 
 describe('property: hostile bodies and random event sequences', () => {
+  const documentLike = fc.record(
+    {
+      kind: fc.constantFrom('piece_jointe', 'rapport', 'compte_rendu', 'contrat'),
+      filename: fc.string({ unit: 'binary', maxLength: 300 }),
+      contentType: fc.constantFrom('application/pdf', 'text/csv', 'application/x-msdownload', ''),
+      size: fc.oneof(fc.integer(), fc.double(), fc.constant(20 * 1024 * 1024 + 1)),
+    },
+    { requiredKeys: [] },
+  );
   const anyBody = fc.oneof(
     fc.jsonValue(),
+    documentLike,
     fc
       .record(
         {
@@ -283,19 +293,19 @@ describe('property: hostile bodies and random event sequences', () => {
   );
   const users = Object.values(USERS);
 
-  it('never answers 5xx to any body on the three writing routes, and a rejected one changes nothing', async () => {
+  it('never answers 5xx to any body on the four writing routes, and a rejected one changes nothing', async () => {
     const c = await caseIn(api, 'saisine_concertee');
     await fc.assert(
       fc.asyncProperty(
         anyBody,
         fc.constantFrom(...users),
-        fc.constantFrom('events', 'fiche', 'create'),
+        fc.constantFrom('events', 'fiche', 'create', 'documents'),
         async (body, as, route) => {
           const before = await stored(c.id);
           const res =
             route === 'create'
               ? await api.call('POST', '/cases', { as, rawBody: JSON.stringify(body) })
-              : await api.call(route === 'events' ? 'POST' : 'PUT', `/cases/${c.id}/${route}`, {
+              : await api.call(route === 'fiche' ? 'PUT' : 'POST', `/cases/${c.id}/${route}`, {
                   as,
                   rawBody: JSON.stringify(body),
                 });
