@@ -49,6 +49,7 @@ const strip = <T>(item: Record<string, unknown> | undefined, drop: string[]): T 
   for (const key of drop) delete copy[key];
   return copy as T;
 };
+const KEY_META = ['pk', 'sk'];
 const CASE_META = ['pk', 'sk', 'kind'];
 const EVENT_META = ['pk', 'sk', 'kind', 'caseId'];
 
@@ -61,7 +62,12 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
   const caseKey = (tenant: string, caseId: string) => ({ pk: keys.casePk(tenant, caseId), sk: keys.caseSk });
 
   /** Every item of a case's partition under a sort-key prefix, in key order. */
-  async function queryPrefix<T>(tenant: string, caseId: string, prefix: string): Promise<T[]> {
+  async function queryPrefix<T>(
+    tenant: string,
+    caseId: string,
+    prefix: string,
+    drop = KEY_META,
+  ): Promise<T[]> {
     const found: T[] = [];
     const pages = paginateQuery(
       { client: db },
@@ -73,7 +79,7 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       },
     );
     for await (const page of pages) {
-      for (const { pk: _pk, sk: _sk, ...item } of page.Items ?? []) found.push(item as T);
+      for (const item of page.Items ?? []) found.push(strip<T>(item, drop) as T);
     }
     return found;
   }
@@ -87,21 +93,7 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async history(tenant: string, caseId: string): Promise<HistoryEvent[]> {
-      const events: HistoryEvent[] = [];
-      const pages = paginateQuery(
-        { client: db },
-        {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.casePk(tenant, caseId), ':prefix': keys.eventPrefix },
-          ConsistentRead: true,
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? [])
-          events.push(strip<HistoryEvent>(item, EVENT_META) as HistoryEvent);
-      }
-      return events;
+      return queryPrefix<HistoryEvent>(tenant, caseId, keys.eventPrefix, EVENT_META);
     },
 
     /** A page of the cases listed under a viewer key, newest first, optionally of one status. */
@@ -174,7 +166,7 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
           ConsistentRead: true,
         }),
       );
-      return strip<DocumentRecord>(Item, ['pk', 'sk']);
+      return strip<DocumentRecord>(Item, KEY_META);
     },
 
     async putDocument(tenant: string, document: DocumentRecord): Promise<void> {
