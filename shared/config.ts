@@ -12,10 +12,13 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
   CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
+  /** The Cognito user pool whose accounts the coordination administers (invitations, sign-in). */
+  USER_POOL_ID: z.string().min(1).optional(),
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
   SES_ENDPOINT: z.url().optional(),
+  COGNITO_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

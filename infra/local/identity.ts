@@ -1,23 +1,16 @@
 import {
-  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
-  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
-  AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
-  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
-  ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
-  ListUsersInGroupCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ROLES } from '../../shared/domain/caller.ts';
-import { CLAIM } from '../../shared/http/claims.ts';
+import { ForbiddenError } from '../../shared/http/problem.ts';
 
 export const POOL_NAME = 'renfort';
 export const CLIENT_NAME = 'renfort-api';
@@ -31,14 +24,10 @@ export interface LocalIdentity {
   jwksUrl: string;
 }
 
-export interface IdentityUser {
-  email: string;
-  role: string;
-  organisationId: string;
-  tenant: string;
-}
-
-/** The user pool, its app client and one group per role: created when missing, found otherwise. */
+/**
+ * The user pool and its app client: created when missing, found otherwise. The pool holds
+ * identities only (email, password); memberships live in the table.
+ */
 export async function ensureIdentity(
   cognito: CognitoIdentityProviderClient,
   endpoint: string,
@@ -47,14 +36,7 @@ export async function ensureIdentity(
   let userPoolId = pools.UserPools?.find((p) => p.Name === POOL_NAME)?.Id;
   if (!userPoolId) {
     const created = await cognito.send(
-      new CreateUserPoolCommand({
-        PoolName: POOL_NAME,
-        UsernameAttributes: ['email'],
-        Schema: [
-          { Name: 'tenant', AttributeDataType: 'String', Mutable: true },
-          { Name: 'organisationId', AttributeDataType: 'String', Mutable: true },
-        ],
-      }),
+      new CreateUserPoolCommand({ PoolName: POOL_NAME, UsernameAttributes: ['email'] }),
     );
     userPoolId = created.UserPool?.Id as string;
   }
@@ -72,11 +54,6 @@ export async function ensureIdentity(
     );
     clientId = created.UserPoolClient?.ClientId as string;
   }
-  const groups = await cognito.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
-  const present = new Set(groups.Groups?.map((g) => g.GroupName));
-  for (const role of ROLES.filter((r) => !present.has(r))) {
-    await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: role }));
-  }
   const issuer = `${endpoint}/${userPoolId}`;
   return { userPoolId, clientId, issuer, jwksUrl: `${issuer}/.well-known/jwks.json` };
 }
@@ -90,105 +67,49 @@ function findUser(cognito: CognitoIdentityProviderClient, userPoolId: string, em
     });
 }
 
-/**
- * Role groups of every user, by email. Read group by group: cognito-local's
- * AdminListGroupsForUser does not find users of a pool whose usernames are emails.
- */
-export async function roleGroupsByEmail(cognito: CognitoIdentityProviderClient, userPoolId: string) {
-  const byEmail = new Map<string, string[]>();
-  for (const role of ROLES) {
-    const { Users = [] } = await cognito.send(
-      new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: role }),
-    );
-    for (const u of Users) {
-      const email = u.Attributes?.find((a) => a.Name === 'email')?.Value;
-      if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), role]);
-    }
-  }
-  return byEmail;
-}
-
-export interface UsersOutcome {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) =>
+  attributes?.find((a) => a.Name === 'sub')?.Value as string;
 
 /**
- * Makes each user exist with exactly its tenant, organisation and one role group.
- * A user already as described is not touched, so running it twice changes nothing.
+ * Makes an account exist for each email (with the local password), and returns each one's `sub`.
+ * An existing account is left as it is, so running it twice changes nothing.
  */
-export async function ensureUsers(
+export async function ensureAccounts(
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
-  users: IdentityUser[],
-): Promise<UsersOutcome> {
-  const outcome: UsersOutcome = { created: 0, updated: 0, unchanged: 0 };
-  const groupsByEmail = await roleGroupsByEmail(cognito, userPoolId);
-  for (const user of users) {
-    const wanted = { [CLAIM.tenant]: user.tenant, [CLAIM.organisation]: user.organisationId };
-    let changed = false;
-    const existing = await findUser(cognito, userPoolId, user.email);
-    if (!existing) {
-      await cognito.send(
-        new AdminCreateUserCommand({
-          UserPoolId: userPoolId,
-          Username: user.email,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: user.email },
-            { Name: 'email_verified', Value: 'true' },
-            ...Object.entries(wanted).map(([Name, Value]) => ({ Name, Value })),
-          ],
-        }),
-      );
-      await cognito.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: userPoolId,
-          Username: user.email,
-          Password: LOCAL_PASSWORD,
-          Permanent: true,
-        }),
-      );
-      outcome.created++;
-    } else {
-      const current = Object.fromEntries((existing.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
-      const stale = Object.entries(wanted).filter(([name, value]) => current[name] !== value);
-      if (stale.length > 0) {
-        await cognito.send(
-          new AdminUpdateUserAttributesCommand({
-            UserPoolId: userPoolId,
-            Username: user.email,
-            UserAttributes: stale.map(([Name, Value]) => ({ Name, Value })),
-          }),
-        );
-        changed = true;
-      }
+  emails: string[],
+): Promise<{ subs: Map<string, string>; created: number }> {
+  const subs = new Map<string, string>();
+  let created = 0;
+  for (const email of emails) {
+    const existing = await findUser(cognito, userPoolId, email);
+    if (existing) {
+      subs.set(email, subOf(existing.UserAttributes));
+      continue;
     }
-    const names = groupsByEmail.get(user.email) ?? [];
-    for (const name of names.filter((n) => n !== user.role)) {
-      await cognito.send(
-        new AdminRemoveUserFromGroupCommand({
-          UserPoolId: userPoolId,
-          Username: user.email,
-          GroupName: name,
-        }),
-      );
-      changed = true;
-    }
-    if (!names.includes(user.role)) {
-      await cognito.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: userPoolId,
-          Username: user.email,
-          GroupName: user.role,
-        }),
-      );
-      changed = true;
-    }
-    if (existing) outcome[changed ? 'updated' : 'unchanged']++;
+    const { User } = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        Password: LOCAL_PASSWORD,
+        Permanent: true,
+      }),
+    );
+    subs.set(email, subOf(User?.Attributes));
+    created++;
   }
-  return outcome;
+  return { subs, created };
 }
 
 /** An ID token for a local user, or undefined when no such user exists. */
@@ -198,7 +119,21 @@ export async function issueLocalToken(
   email: string,
 ): Promise<string | undefined> {
   // Cognito answers NotAuthorized for an unknown user, to hide who exists; locally we ask first.
-  if (!(await findUser(cognito, identity.userPoolId, email))) return undefined;
+  const user = await findUser(cognito, identity.userPoolId, email);
+  if (!user) return undefined;
+  // cognito-local signs in a disabled account; Cognito does not, and neither does this route.
+  if (user.Enabled === false) throw new ForbiddenError(`The account ${email} is disabled.`);
+  // An invited user has a temporary password to change at first sign-in; locally, the local one.
+  if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: identity.userPoolId,
+        Username: email,
+        Password: LOCAL_PASSWORD,
+        Permanent: true,
+      }),
+    );
+  }
   const result = await cognito.send(
     new AdminInitiateAuthCommand({
       UserPoolId: identity.userPoolId,

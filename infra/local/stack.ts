@@ -51,7 +51,7 @@ export function localClients(endpoints: EmulatorEndpoints) {
   };
 }
 
-const TokenRequestSchema = z.strictObject({ email: z.email() });
+const TokenRequestSchema = z.strictObject({ email: z.email().toLowerCase() });
 
 /**
  * The whole system on one machine: emulators up, resources created when missing,
@@ -67,7 +67,7 @@ export async function startLocalStack({
   try {
     const { endpoints } = emulators;
     const clients = localClients(endpoints);
-    const env = {
+    const env: Record<string, string> = {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -85,6 +85,9 @@ export async function startLocalStack({
       ensureBucket(clients.s3, LOCAL_BUCKET),
       ensureIdentity(clients.cognito, endpoints.cognito),
     ]);
+    // The administration of users calls the same user pool through the same environment.
+    Object.assign(env, { USER_POOL_ID: identity.userPoolId, COGNITO_ENDPOINT: endpoints.cognito });
+    Object.assign(process.env, env);
     const seeded = await seed({
       db: clients.db,
       tableName: LOCAL_TABLE,
@@ -108,7 +111,7 @@ export async function startLocalStack({
             const parsed = TokenRequestSchema.safeParse(safeJson(body));
             if (!parsed.success) {
               throw new ValidationError([
-                { path: 'body.email', message: 'Send {"email": "<a seeded user>"}.' },
+                { path: 'body.email', message: 'Send {"email": "<a local user>"}.' },
               ]);
             }
             const token = await issueLocalToken(clients.cognito, identity, parsed.data.email);

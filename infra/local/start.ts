@@ -59,7 +59,7 @@ Renfort is running locally (ready in ${seconds} s): ${url}
   Cognito (local)     ${endpoints.cognito}
   Data                ${dataDir}${values.reset ? ' (reset)' : ''}
 
-Seeded users (users created ${seeded.users.created}, updated ${seeded.users.updated}, unchanged ${seeded.users.unchanged}):
+Seeded users (memberships created ${seeded.users.created}, already there ${seeded.users.unchanged}; the coordination administers them at /admin/users):
 ${seedUsers.map((u) => `  ${u.email.padEnd(width)}  ${u.role.padEnd(12)}  ${u.organisationId}`).join('\n')}
 
 Try it:

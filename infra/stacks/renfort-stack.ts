@@ -11,13 +11,7 @@ import {
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import {
-  AccountRecovery,
-  CfnUserPoolGroup,
-  ClientAttributes,
-  StringAttribute,
-  UserPool,
-} from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, ClientAttributes, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -32,7 +26,6 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { ROLES } from '../../shared/domain/caller.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { writeGroupEntries } from './group-entries.ts';
@@ -101,25 +94,30 @@ export class RenfortStack extends Stack {
       ],
     });
 
+    // Cognito says who a user is, nothing more: no custom attribute, no group. Memberships (tenant,
+    // role, organisation) live in the table, administered by the coordination through the API.
     const userPool = new UserPool(this, 'Users', {
       signInAliases: { email: true },
+      signInCaseSensitive: false,
       selfSignUpEnabled: false,
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       passwordPolicy: { minLength: 12, requireDigits: true, requireSymbols: true, requireUppercase: true },
-      customAttributes: {
-        tenant: new StringAttribute({ mutable: true }),
-        organisationId: new StringAttribute({ mutable: true }),
+      userInvitation: {
+        emailSubject: 'Votre accès à Renfort',
+        emailBody:
+          'Bonjour,<br><br>La coordination de la Caf vous a ouvert un accès à Renfort, la mission de soutien ' +
+          'technique renforcé.<br>Identifiant : {username}<br>Mot de passe provisoire : {####}<br><br>' +
+          'Vous choisirez votre mot de passe à la première connexion.',
       },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const role of ROLES) {
-      new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role });
-    }
     const client = userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
-      // Membership (tenant, organisation) travels in these attributes: no user may write any of them.
-      writeAttributes: new ClientAttributes(),
+      // An empty list would mean "unspecified", which leaves every mutable attribute writable by
+      // its user: name the one a user may edit. The email, their identity, stays the
+      // coordination's (it is what the invitation was sent to).
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
     const mail = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(mailDomain) });
@@ -144,6 +142,7 @@ export class RenfortStack extends Stack {
           BUCKET_NAME: documents.bucketName,
           MAIL_FROM: `ne-pas-repondre@${mailDomain}`,
           CURSOR_SECRET: cursorSecret,
+          USER_POOL_ID: userPool.userPoolId,
           POWERTOOLS_SERVICE_NAME: 'renfort',
           NODE_OPTIONS: '--enable-source-maps',
         },
@@ -187,6 +186,18 @@ export class RenfortStack extends Stack {
           new PolicyStatement({
             actions: ['s3:PutObject', 's3:DeleteObject'],
             resources: [documents.arnForObjects('centres/*')],
+          }),
+        ),
+      'users:admin': (f) =>
+        f.addToRolePolicy(
+          new PolicyStatement({
+            actions: [
+              'cognito-idp:AdminCreateUser',
+              'cognito-idp:AdminGetUser',
+              'cognito-idp:AdminEnableUser',
+              'cognito-idp:AdminDisableUser',
+            ],
+            resources: [userPool.userPoolArn],
           }),
         ),
       'mail:send': (f) =>

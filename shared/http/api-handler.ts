@@ -9,7 +9,8 @@ import type {
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.ts';
 import { logger } from '../logger.ts';
-import { callerFromClaims } from './claims.ts';
+import type { CallerResolver } from './claims.ts';
+import { containerCallerResolver } from './container-caller.ts';
 import {
   type FieldError,
   internalProblem,
@@ -69,6 +70,9 @@ function fieldErrors(location: string, error: z.ZodError): FieldError[] {
   }));
 }
 
+/** Answers that carry case data (every route behind a token) are kept by no cache (DESIGN.md §4). */
+const NO_STORE = { 'cache-control': 'no-store' };
+
 /**
  * The HTTP answer for an error: a ProblemError as its problem+json, anything else
  * logged and answered as a bare 500 that carries only a correlation id.
@@ -85,7 +89,8 @@ export function problemResult(error: unknown, correlationId: string, instance: s
   }
   return {
     statusCode: problem.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers },
+    // An error answer may name case data, and is never worth caching.
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers, ...NO_STORE },
     body: JSON.stringify({ ...problem, instance }),
   };
 }
@@ -101,10 +106,11 @@ const problemResponses = (): Middleware => ({
   },
 });
 
-const authenticatedCaller = (route: RouteSpec): Middleware => ({
-  before: (request) => {
+const authenticatedCaller = (route: RouteSpec, resolveCaller?: CallerResolver): Middleware => ({
+  before: async (request) => {
     if (route.auth === 'jwt') {
-      request.context.api.caller = callerFromClaims(request.event.requestContext.authorizer?.jwt?.claims);
+      const claims = request.event.requestContext.authorizer?.jwt?.claims;
+      request.context.api.caller = await (resolveCaller ?? containerCallerResolver())(claims);
     }
   },
 });
@@ -134,18 +140,19 @@ const validatedInput = (route: RouteSpec): Middleware => ({
     let checked: { body: unknown; headers: unknown } | undefined;
     context.api.input = () => {
       if (checked) return checked;
-      const errors: FieldError[] = [];
+      // concat, never push(...issues): a hostile body yields more issues than a call takes arguments.
+      let errors: FieldError[] = [];
       let parsedHeaders: unknown;
       if (headers) {
         const parsed = headers.safeParse(event.headers ?? {});
         if (parsed.success) parsedHeaders = parsed.data;
-        else errors.push(...fieldErrors('headers', parsed.error));
+        else errors = errors.concat(fieldErrors('headers', parsed.error));
       }
       let parsedBody: unknown;
       if (body) {
         const parsed = body.safeParse(parseJson(text));
         if (parsed.success) parsedBody = parsed.data;
-        else errors.push(...fieldErrors('body', parsed.error));
+        else errors = errors.concat(fieldErrors('body', parsed.error));
       }
       if (errors.length > 0) throw new ValidationError(errors);
       checked = { body: parsedBody, headers: parsedHeaders };
@@ -168,14 +175,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+export interface ApiHandlerOptions {
+  /** Who the caller is; by default the container's membership lookup (the table, cached 60 s). */
+  resolveCaller?: CallerResolver;
+}
+
 /**
  * Wraps a route's use case in the one middy stack every API handler shares:
- * logging with the request id → problem+json errors → caller from the JWT claims →
- * path, query and body checked by the route's zod schemas → JSON response.
+ * logging with the request id → problem+json errors → caller from the token's `sub` and its
+ * membership → path, query and body checked by the route's zod schemas → JSON response.
  */
 export function apiHandler<R extends RouteSpec>(
   route: R,
   run: (request: ApiRequest<R>) => Promise<ApiResponse<R>>,
+  { resolveCaller }: ApiHandlerOptions = {},
 ) {
   return middy<HttpEvent, HttpResult, Error, ApiContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -189,7 +202,7 @@ export function apiHandler<R extends RouteSpec>(
       },
     })
     .use(problemResponses())
-    .use(authenticatedCaller(route))
+    .use(authenticatedCaller(route, resolveCaller))
     .use(validatedInput(route))
     .handler(async (event, context): Promise<HttpResult> => {
       const { api } = context;
@@ -202,7 +215,11 @@ export function apiHandler<R extends RouteSpec>(
       } as ApiRequest<R>);
       return {
         statusCode: route.response.status,
-        headers: { 'content-type': 'application/json', ...result.headers },
+        headers: {
+          'content-type': 'application/json',
+          ...result.headers,
+          ...(route.auth === 'jwt' && NO_STORE),
+        },
         body: JSON.stringify(result.body),
       };
     });

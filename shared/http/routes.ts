@@ -8,6 +8,13 @@ import {
 } from '../documents/document.ts';
 import { ROLES } from '../domain/caller.ts';
 import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
+import {
+  InvitationSchema,
+  MembershipChangeSchema,
+  MembershipPatchSchema,
+  UserIdSchema,
+  UserSchema,
+} from '../domain/membership.ts';
 import { FicheDraftSchema } from '../domain/fiche.schema.ts';
 import { ReferentielSchema } from '../domain/referentiel.ts';
 import { refId } from '../domain/text.ts';
@@ -17,9 +24,15 @@ import { refId } from '../domain/text.ts';
  * gateway and the OpenAPI document are all derived from it, so they cannot drift.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export type Permission = 'table:read' | 'table:write' | 'documents:read' | 'documents:write' | 'mail:send';
+export type Permission =
+  | 'table:read'
+  | 'table:write'
+  | 'documents:read'
+  | 'documents:write'
+  | 'mail:send'
+  | 'users:admin';
 
 export interface RouteSpec {
   operationId: string;
@@ -84,6 +97,8 @@ const IdempotencyKey = z
 
 const DocumentParams = z.object({ caseId: CaseIdSchema, documentId: DocumentIdSchema });
 const DOCUMENT_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'documents:read', 'documents:write'];
+
+const ADMIN_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'users:admin'];
 
 export const CaseListSchema = z
   .object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() })
@@ -335,6 +350,72 @@ export const routes = {
       schema: z.object({ items: z.array(AccessLogEntrySchema) }).meta({ id: 'AccessLog' }),
     },
     problems: [401, 403, 404],
+  }),
+  listUsers: route({
+    operationId: 'listUsers',
+    method: 'GET',
+    path: '/admin/users',
+    summary: 'The users of the tenant and their memberships (coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/list-users.handler.ts',
+    group: 'admin',
+    permissions: ['table:read'],
+    response: {
+      status: 200,
+      description: 'The users, by email',
+      schema: z.object({ items: z.array(UserSchema) }).meta({ id: 'UserList' }),
+    },
+    problems: AUTH_PROBLEMS,
+  }),
+  inviteUser: route({
+    operationId: 'inviteUser',
+    method: 'POST',
+    path: '/admin/users',
+    summary: 'Create an account with its membership; the identity provider sends the invitation (coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/invite-user.handler.ts',
+    group: 'admin',
+    permissions: ADMIN_PERMISSIONS,
+    request: { body: InvitationSchema },
+    response: { status: 201, description: 'The user, invited', schema: UserSchema },
+    problems: [400, 401, 403, 409, 422],
+  }),
+  changeUser: route({
+    operationId: 'changeUser',
+    method: 'PATCH',
+    path: '/admin/users/{userId}',
+    summary: 'Change a user’s role or organisation, or disable (enable) the user (coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/change-user.handler.ts',
+    group: 'admin',
+    permissions: ADMIN_PERMISSIONS,
+    request: { params: z.object({ userId: UserIdSchema }), body: MembershipPatchSchema },
+    response: { status: 200, description: 'The user, changed', schema: UserSchema },
+    problems: [400, 401, 403, 404, 409, 422],
+  }),
+  listMembershipChanges: route({
+    operationId: 'listMembershipChanges',
+    method: 'GET',
+    path: '/admin/membership-changes',
+    summary: 'Who changed which membership, from what to what, when; newest first (coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/list-membership-changes.handler.ts',
+    group: 'admin',
+    permissions: ['table:read'],
+    request: {
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().max(2000).optional(),
+      }),
+    },
+    response: {
+      status: 200,
+      description: 'A page of the membership journal',
+      schema: z
+        .object({ items: z.array(MembershipChangeSchema), nextCursor: z.string().nullable() })
+        .meta({ id: 'MembershipChangeList' }),
+    },
+    problems: [400, 401, 403],
   }),
 } as const;
 

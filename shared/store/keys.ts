@@ -18,6 +18,9 @@ export const keys = {
   documentPrefix: 'DOC#',
   accessSk: (at: string, id: string) => `ACCESS#${at}#${id}`,
   accessPrefix: 'ACCESS#',
+  /** The pending upload tickets of a case, one item per slot: a ticket is issued only into a free slot. */
+  uploadSlotSk: (slot: number) => `UPLOAD#${String(slot).padStart(2, '0')}`,
+  uploadSlotPrefix: 'UPLOAD#',
   viewPrefix: 'VIEW#',
 
   /** gsi1: the cases a viewer may see, newest first. */
@@ -31,4 +34,18 @@ export const keys = {
 
   idempotencyPk: (tenant: string, sub: string, key: string) => `T#${tenant}#IDEM#${sub}#${key}`,
   idempotencySk: 'IDEM',
+
+  /**
+   * A user's membership is keyed by the Cognito `sub` alone: it is what names the user's tenant,
+   * so a request finds it knowing nothing else. Its index entry (gsi1) carries the tenant.
+   */
+  membershipPk: (sub: string) => `USER#${sub}`,
+  membershipSk: 'MEMBERSHIP',
+  /** gsi1: the users of a tenant, by email. */
+  tenantUsersPk: (tenant: string) => `T#${tenant}#USERS`,
+  /** The tenant's membership journal and its count of enabled coordinateurs share one partition. */
+  membershipLogPk: (tenant: string) => `T#${tenant}#MEMBERSHIPS`,
+  membershipChangeSk: (at: string, id: string) => `CHANGE#${at}#${id}`,
+  membershipChangePrefix: 'CHANGE#',
+  coordinateurCountSk: 'COORDINATEURS',
 };

@@ -1,17 +1,40 @@
 import type { Context } from 'aws-lambda';
+import type { Role } from '../../shared/domain/caller.ts';
+import type { Membership } from '../../shared/domain/membership.ts';
 import type { HttpEvent } from '../../shared/http/api-handler.ts';
-import type { JwtClaims } from '../../shared/http/claims.ts';
+import { type CallerResolver, createCallerResolver, type JwtClaims } from '../../shared/http/claims.ts';
 
-/** Claims as API Gateway hands them over for a seeded-like user (groups flattened to "[role]"). */
-export function claimsFor(role: string, organisationId: string, overrides: JwtClaims = {}): JwtClaims {
+export const TEST_SUB = '2b1f6c2e-0000-4000-8000-000000000001';
+
+/** Claims as API Gateway hands them over: only `sub` and `email` mean anything to Renfort. */
+export function claimsFor(overrides: JwtClaims = {}): JwtClaims {
+  return { sub: TEST_SUB, email: 'user@example.org', ...overrides };
+}
+
+/** A stored membership, enabled, in tenant caf13. */
+export function membershipFor(
+  role: Role,
+  organisationId: string,
+  overrides: Partial<Membership> = {},
+): Membership {
   return {
-    sub: '2b1f6c2e-0000-4000-8000-000000000001',
+    userId: TEST_SUB,
     email: `${role}@example.org`,
-    'cognito:groups': `[${role}]`,
-    'custom:tenant': 'caf13',
-    'custom:organisationId': organisationId,
+    tenant: 'caf13',
+    role,
+    organisationId,
+    enabled: true,
+    createdAt: '2026-11-01T08:00:00.000Z',
+    updatedAt: '2026-11-01T08:00:00.000Z',
+    version: 1,
     ...overrides,
   };
+}
+
+/** A caller resolver over memberships held in memory (the table's stand-in in unit tests). */
+export function resolverOver(...memberships: Membership[]): CallerResolver {
+  const byId = new Map(memberships.map((m) => [m.userId, m]));
+  return createCallerResolver(async (userId) => byId.get(userId));
 }
 
 /** A payload format 2.0 event, as API Gateway's HTTP API builds it. */

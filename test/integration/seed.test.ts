@@ -1,16 +1,16 @@
 import { ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
-import { roleGroupsByEmail } from '../../infra/local/identity.ts';
 import { seed } from '../../infra/local/seed.ts';
 import { seedUsers } from '../../infra/local/seed-data.ts';
 import { LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
+import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
 
 const endpoints = inject('endpoints');
 const identity = inject('identity');
 const clients = localClients(endpoints);
 
-/** Everything the seed writes: every table item, and every user with its attributes and groups. */
+/** Everything the seed writes: every table item, and every user with its attributes. */
 async function snapshot() {
   const items: Record<string, unknown>[] = [];
   // A test may scan: it reads the whole emulator table to prove nothing else changed.
@@ -19,16 +19,12 @@ async function snapshot() {
   const { Users = [] } = await clients.cognito.send(
     new ListUsersCommand({ UserPoolId: identity.userPoolId }),
   );
-  const groups = await roleGroupsByEmail(clients.cognito, identity.userPoolId);
-  const users = Users.map((u) => {
-    const attributes = Object.fromEntries((u.Attributes ?? []).map((a) => [a.Name, a.Value]));
-    return {
-      username: u.Username,
-      attributes,
-      groups: groups.get(attributes.email ?? '') ?? [],
-      modified: u.UserLastModifiedDate?.toISOString(),
-    };
-  });
+  const users = Users.map((u) => ({
+    username: u.Username,
+    attributes: Object.fromEntries((u.Attributes ?? []).map((a) => [a.Name, a.Value])),
+    enabled: u.Enabled,
+    modified: u.UserLastModifiedDate?.toISOString(),
+  }));
   const order = (a: { pk?: unknown; sk?: unknown }, b: { pk?: unknown; sk?: unknown }) =>
     `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`);
   return {
@@ -40,9 +36,7 @@ async function snapshot() {
 describe('the seed', () => {
   it('running it again on a seeded stack changes nothing', async () => {
     const before = await snapshot();
-    expect(before.items.length).toBeGreaterThanOrEqual(4 + 5 + 13 + 2);
-    const seeded = before.users.filter((u) => seedUsers.some((s) => s.email === u.attributes.email));
-    expect(seeded.map((u) => u.groups)).toEqual(seedUsers.map(() => [expect.any(String)]));
+    expect(before.items.length).toBeGreaterThanOrEqual(4 + 5 + 13 + 2 + seedUsers.length);
 
     const outcome = await seed({
       db: clients.db,
@@ -51,7 +45,26 @@ describe('the seed', () => {
       userPoolId: identity.userPoolId,
     });
 
-    expect(outcome.users).toEqual({ created: 0, updated: 0, unchanged: seedUsers.length });
+    expect(outcome).toEqual({ users: { created: 0, unchanged: seedUsers.length }, accountsCreated: 0 });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives each of the ten users of the contract its membership, in the table and nowhere else', async () => {
+    const memberships = createMembershipRepository(clients.db, LOCAL_TABLE);
+    const stored = await memberships.list('caf13');
+    for (const user of seedUsers) {
+      expect(
+        stored.find((m) => m.email === user.email),
+        user.email,
+      ).toMatchObject({
+        role: user.role,
+        organisationId: user.organisationId,
+        tenant: 'caf13',
+      });
+    }
+    // The accounts carry identity only: no custom attribute, no group that could say otherwise.
+    const { users } = await snapshot();
+    const names = users.flatMap((u) => Object.keys(u.attributes));
+    expect(names.filter((name) => name.startsWith('custom:'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { apiHandler, MAX_BODY_BYTES } from '../../../shared/http/api-handler.ts';
 import { ConflictError, UnprocessableError } from '../../../shared/http/problem.ts';
 import type { RouteSpec } from '../../../shared/http/routes.ts';
-import { claimsFor, httpEvent, lambdaContext } from '../../helpers/events.ts';
+import { claimsFor, httpEvent, lambdaContext, membershipFor, resolverOver } from '../../helpers/events.ts';
 
 const echoRoute = {
   operationId: 'echo',
@@ -23,11 +23,18 @@ const echoRoute = {
   problems: [400, 401, 403, 404],
 } as const satisfies RouteSpec;
 
-const echo = apiHandler(echoRoute, async ({ caller, params, query, input }) => ({
-  body: { caller, params, query, body: input().body },
-}));
+const tilleuls = membershipFor('gestionnaire', 'cs-tilleuls');
+const disabled = membershipFor('partenaire', 'etat', {
+  userId: '2b1f6c2e-0000-4000-8000-000000000002',
+  enabled: false,
+});
+const echo = apiHandler(
+  echoRoute,
+  async ({ caller, params, query, input }) => ({ body: { caller, params, query, body: input().body } }),
+  { resolveCaller: resolverOver(tilleuls, disabled) },
+);
 
-const gestionnaire = claimsFor('gestionnaire', 'cs-tilleuls');
+const gestionnaire = claimsFor({ email: 'someone-else@example.org' });
 const call = (event: Parameters<typeof echo>[0]) => echo(event, lambdaContext);
 const valid = (overrides: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
   httpEvent({
@@ -45,14 +52,14 @@ function problemOf(result: Awaited<ReturnType<typeof call>>) {
 }
 
 describe('the middy stack', () => {
-  it('hands the handler the caller and its parsed input, and answers with the route status', async () => {
+  it('hands the handler the caller (its membership) and its parsed input, and answers with the route status', async () => {
     const result = await call(valid({ queryStringParameters: { limit: '5' } }));
     expect(result.statusCode).toBe(201);
     expect(result.headers?.['content-type']).toBe('application/json');
     expect(JSON.parse(result.body ?? '')).toEqual({
       caller: {
-        sub: gestionnaire.sub,
-        email: gestionnaire.email,
+        sub: tilleuls.userId,
+        email: tilleuls.email,
         tenant: 'caf13',
         role: 'gestionnaire',
         organisationId: 'cs-tilleuls',
@@ -75,16 +82,35 @@ describe('the middy stack', () => {
     expect(problemOf(result)).toMatchObject({ type: '/problems/unauthorized', status: 401 });
   });
 
-  it('answers 403 to a verified user with no membership', async () => {
+  it('answers 403 to a verified user with no membership or a disabled one, whatever its token claims', async () => {
     for (const claims of [
       { sub: 'u-1', email: 'x@example.org' },
-      claimsFor('gestionnaire', 'cs-tilleuls', { 'custom:organisationId': '' }),
-      claimsFor('gestionnaire', 'cs-tilleuls', { 'cognito:groups': '[admin]' }),
-      claimsFor('gestionnaire', 'cs-tilleuls', { 'cognito:groups': '[gestionnaire coordinateur]' }),
+      claimsFor({ sub: disabled.userId }),
+      claimsFor({
+        sub: 'u-2',
+        'cognito:groups': '[coordinateur]',
+        'custom:tenant': 'caf13',
+        'custom:organisationId': 'caf13-coordination',
+      }),
     ]) {
       const result = await call(valid({ claims }));
       expect(result.statusCode, JSON.stringify(claims)).toBe(403);
+      expect(problemOf(result).type).toBe('/problems/forbidden');
     }
+  });
+
+  it('takes role, organisation and tenant from the membership, never from claims that name others', async () => {
+    const forged = claimsFor({
+      'cognito:groups': '[coordinateur]',
+      'custom:tenant': 'caf99',
+      'custom:organisationId': 'cs-oliviers',
+    });
+    const result = await call(valid({ claims: forged }));
+    expect(JSON.parse(result.body ?? '').caller).toMatchObject({
+      role: 'gestionnaire',
+      organisationId: 'cs-tilleuls',
+      tenant: 'caf13',
+    });
   });
 
   it('answers 404 for a path parameter that names nothing, before looking at the body', async () => {
@@ -134,9 +160,13 @@ describe('the middy stack', () => {
       [new ConflictError('Le dossier n’est plus en brouillon.'), 409],
       [new UnprocessableError('La fiche est incomplète.'), 422],
     ] as const) {
-      const failing = apiHandler(echoRoute, async () => {
-        throw error;
-      });
+      const failing = apiHandler(
+        echoRoute,
+        async () => {
+          throw error;
+        },
+        { resolveCaller: resolverOver(tilleuls) },
+      );
       const result = await failing(valid(), lambdaContext);
       expect(result.statusCode).toBe(status);
       expect(problemOf(result)).toEqual({
@@ -150,9 +180,13 @@ describe('the middy stack', () => {
   });
 
   it('answers an unexpected error with a bare 500: a correlation id, no message, no stack', async () => {
-    const failing = apiHandler(echoRoute, async () => {
-      throw new Error('secret table name renfort-prod and a stack');
-    });
+    const failing = apiHandler(
+      echoRoute,
+      async () => {
+        throw new Error('secret table name renfort-prod and a stack');
+      },
+      { resolveCaller: resolverOver(tilleuls) },
+    );
     const result = await failing(valid(), lambdaContext);
     expect(result.statusCode).toBe(500);
     const problem = problemOf(result);
@@ -165,5 +199,52 @@ describe('the middy stack', () => {
       instance: '/things/t-1',
     });
     expect(result.body).not.toMatch(/secret|stack|at /);
+  });
+});
+
+describe('answers that stay small and uncached', () => {
+  const listRoute = {
+    ...echoRoute,
+    operationId: 'list',
+    path: '/lists',
+    auth: 'none',
+    request: { body: z.strictObject({ items: z.array(z.enum(['a', 'b'])) }) },
+  } as const satisfies RouteSpec;
+  const list = apiHandler(listRoute, async ({ input }) => ({ body: input().body }));
+  const post = (body: string) => list(httpEvent({ method: 'POST', path: '/lists', body }), lambdaContext);
+
+  it('answers 130,000 invalid items (260 KB) with a 400 of 20 errors, not a 500', async () => {
+    const result = await post(JSON.stringify({ items: Array(130_000).fill(1) }));
+    expect(result.statusCode).toBe(400);
+    const problem = problemOf(result);
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.detail).toMatch(/129980 more errors not listed/);
+    expect(Buffer.byteLength(result.body ?? '')).toBeLessThan(64 * 1024);
+  });
+
+  it('answers 60,000 unknown keys with a detail of at most 500 characters', async () => {
+    const keys = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 0]));
+    const result = await post(JSON.stringify({ items: [], ...keys }));
+    expect(result.statusCode).toBe(400);
+    expect(problemOf(result).detail.length).toBeLessThanOrEqual(500);
+    expect(Buffer.byteLength(result.body ?? '')).toBeLessThan(64 * 1024);
+  });
+
+  it('sends Cache-Control: no-store with every answer of a route that needs a token', async () => {
+    const answers = [
+      await call(valid()),
+      await call(valid({ claims: {} })),
+      await call(valid({ queryStringParameters: { limit: '0' } })),
+      await apiHandler(echoRoute, async () => {
+        throw new Error('unexpected');
+      })(valid(), lambdaContext),
+    ];
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 401, 400, 500]);
+    for (const answer of answers) expect(answer.headers?.['cache-control']).toBe('no-store');
+  });
+
+  it('lets a public route be cached, but never its error answers', async () => {
+    expect((await post('{"items":["a"]}')).headers?.['cache-control']).toBeUndefined();
+    expect((await post('{"items":[1]}')).headers?.['cache-control']).toBe('no-store');
   });
 });

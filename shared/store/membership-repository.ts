@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isEnabledCoordinateur, type Membership, type MembershipChange } from '../domain/membership.ts';
+import type { MembershipStore } from '../users/ports.ts';
+import { keys } from './keys.ts';
+
+const MEMBERSHIP_META = ['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk'];
+const CHANGE_META = ['pk', 'sk', 'kind', 'id'];
+
+function strip<T>(item: Record<string, unknown>, drop: string[]): T {
+  const copy = { ...item };
+  for (const key of drop) delete copy[key];
+  return copy as T;
+}
+
+/**
+ * Memberships in the single table: one item per user keyed by its `sub` (read with one strongly
+ * consistent GetItem per request, before the cache), listed per tenant by gsi1. A change writes
+ * the membership under a version condition, its journal entry, and the tenant's count of enabled
+ * coordinateurs, in one transaction: the count may never fall below one, even when two
+ * coordinateurs disable each other at the same moment.
+ */
+export function createMembershipRepository(db: DynamoDBDocumentClient, tableName: string): MembershipStore {
+  return {
+    async get(userId) {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: keys.membershipPk(userId), sk: keys.membershipSk },
+          ConsistentRead: true,
+        }),
+      );
+      return Item && strip<Membership>(Item, MEMBERSHIP_META);
+    },
+
+    async list(tenant) {
+      const found: Membership[] = [];
+      const pages = paginateQuery(
+        { client: db },
+        {
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.tenantUsersPk(tenant) },
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) found.push(strip<Membership>(item, MEMBERSHIP_META));
+      }
+      return found;
+    },
+
+    async save({ membership, expectedVersion, entry }) {
+      const { tenant } = membership;
+      const delta = Number(isEnabledCoordinateur(entry.after)) - Number(isEnabledCoordinateur(entry.before));
+      const countKey = { pk: keys.membershipLogPk(tenant), sk: keys.coordinateurCountSk };
+      const items = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk: keys.membershipPk(membership.userId),
+              sk: keys.membershipSk,
+              kind: 'membership',
+              ...membership,
+              gsi1pk: keys.tenantUsersPk(tenant),
+              gsi1sk: membership.email,
+            },
+            ...(expectedVersion === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk: keys.membershipLogPk(tenant),
+              sk: keys.membershipChangeSk(entry.at, randomUUID()),
+              kind: 'membership-change',
+              ...entry,
+            },
+          },
+        },
+        ...(delta === 0
+          ? []
+          : [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: countKey,
+                  UpdateExpression: 'ADD enabledCoordinateurs :delta',
+                  ExpressionAttributeValues: { ':delta': delta, ...(delta < 0 && { ':one': 1 }) },
+                  ...(delta < 0 && { ConditionExpression: 'enabledCoordinateurs > :one' }),
+                },
+              },
+            ]),
+      ];
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'saved';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (delta < 0 && codes[2] === 'ConditionalCheckFailed') return 'last-coordinateur';
+        if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) {
+          return 'conflict';
+        }
+        throw error;
+      }
+    },
+
+    async journal(tenant, { limit, after }) {
+      const pk = keys.membershipLogPk(tenant);
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.membershipChangePrefix },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(after && { ExclusiveStartKey: { pk, sk: keys.membershipChangeSk(after.at, after.id) } }),
+        }),
+      );
+      const last = Items.at(-1);
+      const id = (sk: string) => sk.slice(sk.lastIndexOf('#') + 1);
+      return {
+        items: Items.map((item) => strip<MembershipChange>(item, CHANGE_META)),
+        ...(LastEvaluatedKey && last && { next: { at: last.at as string, id: id(last.sk as string) } }),
+      };
+    },
+  };
+}

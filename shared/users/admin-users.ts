@@ -1,0 +1,188 @@
+import type { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../cases/cursor.ts';
+import type { Caller } from '../domain/caller.ts';
+import {
+  type InvitationSchema,
+  type Membership,
+  type MembershipChange,
+  type MembershipPatchSchema,
+  type MembershipTerms,
+  organisationFits,
+  type UserView,
+  userView,
+} from '../domain/membership.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/problem.ts';
+import type { UserDeps } from './ports.ts';
+
+/** A lost race on one membership is retried against the fresh one; past this, a 409. */
+const MAX_ATTEMPTS = 3;
+
+function requireCoordinateur(caller: Caller): void {
+  if (caller.role !== 'coordinateur') {
+    throw new ForbiddenError('The administration of users is for the Caf coordination.');
+  }
+}
+
+async function requireFit(
+  deps: UserDeps,
+  caller: Caller,
+  terms: Pick<MembershipTerms, 'role' | 'organisationId'>,
+) {
+  const referentiel = await deps.referentiel(caller.tenant);
+  if (!organisationFits(terms.role, terms.organisationId, referentiel, caller.tenant)) {
+    const message = `${terms.organisationId} is no organisation of a ${terms.role}`;
+    throw new UnprocessableError(`${message}.`, [{ path: 'body.organisationId', message }]);
+  }
+}
+
+const termsOf = ({ role, organisationId, enabled }: MembershipTerms): MembershipTerms => ({
+  role,
+  organisationId,
+  enabled,
+});
+
+/** The users of the coordinateur's tenant, by email. */
+export async function listUsers(deps: UserDeps, caller: Caller): Promise<UserView[]> {
+  requireCoordinateur(caller);
+  return (await deps.memberships.list(caller.tenant)).map(userView);
+}
+
+/**
+ * The coordinateur invites a user with its membership.
+ * 1. coordinateur only (403); the invitation well-formed (400); the organisation fits the role (422)
+ * 2. the identity provider creates the account and sends the invitation
+ * 3. the membership and its journal entry are written together; an email that already has a
+ *    membership is a 409. An account left without membership (a crash between 2 and 3) is given
+ *    its membership by the retry, so nothing is lost.
+ */
+export async function inviteUser(
+  deps: UserDeps,
+  caller: Caller,
+  read: () => z.infer<typeof InvitationSchema>,
+): Promise<UserView> {
+  requireCoordinateur(caller);
+  const invitation = read();
+  await requireFit(deps, caller, invitation);
+  const { userId, existed } = await deps.directory.invite(invitation.email);
+  const taken = new ConflictError(`An account already exists for ${invitation.email}.`);
+  if (existed && (await deps.memberships.get(userId))) throw taken;
+
+  const at = deps.now().toISOString();
+  const membership: Membership = {
+    userId,
+    email: invitation.email,
+    tenant: caller.tenant,
+    role: invitation.role,
+    organisationId: invitation.organisationId,
+    enabled: true,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const result = await deps.memberships.save({
+    membership,
+    entry: {
+      at,
+      userId,
+      email: membership.email,
+      action: 'invited',
+      by: { userId: caller.sub, email: caller.email },
+      after: termsOf(membership),
+    },
+  });
+  if (result !== 'saved') throw taken;
+  // An account adopted after a crash may have been left disabled.
+  if (existed) await deps.directory.setEnabled(membership.email, true);
+  return userView(membership);
+}
+
+function actionOf(before: MembershipTerms, after: MembershipTerms): MembershipChange['action'] {
+  const sameTerms = before.role === after.role && before.organisationId === after.organisationId;
+  if (sameTerms && before.enabled !== after.enabled) return after.enabled ? 'enabled' : 'disabled';
+  return 'changed';
+}
+
+/**
+ * The coordinateur changes a user's role or organisation, or disables (enables) the user.
+ * 1. coordinateur only (403); a user of the same tenant (404); the patch well-formed (400)
+ * 2. the new organisation fits the new role (422)
+ * 3. the membership and its journal entry are written over the version read; the tenant keeps
+ *    at least one enabled coordinateur (409); a lost race is retried on the fresh membership
+ * 4. the account's sign-in follows `enabled` (the membership is the authority: it is written
+ *    first, so a failure here leaves the user revoked, never the reverse; a retry finishes it)
+ */
+export async function changeUser(
+  deps: UserDeps,
+  caller: Caller,
+  userId: string,
+  read: () => z.infer<typeof MembershipPatchSchema>,
+): Promise<UserView> {
+  requireCoordinateur(caller);
+  for (let attempt = 1; ; attempt++) {
+    const current = await deps.memberships.get(userId);
+    if (!current || current.tenant !== caller.tenant) throw new NotFoundError(`No user ${userId}.`);
+    const patch = read();
+    const before = termsOf(current);
+    const after = termsOf({ ...before, ...patch });
+    if (after.role !== before.role || after.organisationId !== before.organisationId) {
+      await requireFit(deps, caller, after);
+    }
+    let saved = current;
+    if (
+      after.role !== before.role ||
+      after.organisationId !== before.organisationId ||
+      after.enabled !== before.enabled
+    ) {
+      const at = deps.now().toISOString();
+      saved = { ...current, ...after, updatedAt: at, version: current.version + 1 };
+      const result = await deps.memberships.save({
+        membership: saved,
+        expectedVersion: current.version,
+        entry: {
+          at,
+          userId,
+          email: current.email,
+          action: actionOf(before, after),
+          by: { userId: caller.sub, email: caller.email },
+          before,
+          after,
+        },
+      });
+      if (result === 'last-coordinateur') {
+        throw new ConflictError('This is the last enabled coordinateur: appoint another one first.');
+      }
+      if (result === 'conflict') {
+        if (attempt < MAX_ATTEMPTS) continue;
+        throw new ConflictError('This user was changed at the same time; try again.');
+      }
+    }
+    await deps.directory.setEnabled(saved.email, saved.enabled);
+    return userView(saved);
+  }
+}
+
+export interface JournalQuery {
+  limit: number;
+  cursor?: string;
+}
+
+/** The membership journal of the coordinateur's tenant, newest first, a page at a time. */
+export async function membershipJournal(
+  deps: UserDeps,
+  caller: Caller,
+  { limit, cursor }: JournalQuery,
+): Promise<{ items: MembershipChange[]; nextCursor: string | null }> {
+  requireCoordinateur(caller);
+  const scope = `${caller.tenant}|${caller.sub}|membership-changes`;
+  const after = cursor ? decodeCursor(cursor, scope, deps.cursorSecret) : undefined;
+  const page = await deps.memberships.journal(caller.tenant, {
+    limit,
+    ...(after && { after: { at: after.createdAt, id: after.caseId } }),
+  });
+  return {
+    items: page.items,
+    nextCursor: page.next
+      ? encodeCursor({ createdAt: page.next.at, caseId: page.next.id, scope }, deps.cursorSecret)
+      : null,
+  };
+}

@@ -1,0 +1,57 @@
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { config } from '../config.ts';
+import type { UserDirectory } from './ports.ts';
+
+const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
+  const sub = attributes?.find((a) => a.Name === 'sub')?.Value;
+  if (!sub) throw new Error('The identity provider returned a user without sub');
+  return sub;
+};
+
+/**
+ * The Cognito user pool as the administration sees it. Users sign in with their email, so the
+ * email is the username given to every call. `AdminCreateUser` sends the invitation (a
+ * temporary password by mail on AWS; cognito-local prints it).
+ */
+export function createCognitoDirectory(): UserDirectory {
+  const { AWS_REGION, COGNITO_ENDPOINT, USER_POOL_ID } = config();
+  if (!USER_POOL_ID) throw new Error('USER_POOL_ID is not set: the administration of users needs it');
+  const cognito = new CognitoIdentityProviderClient({
+    region: AWS_REGION,
+    ...(COGNITO_ENDPOINT && { endpoint: COGNITO_ENDPOINT }),
+  });
+  const UserPoolId = USER_POOL_ID;
+  return {
+    async invite(email) {
+      try {
+        const { User } = await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username: email,
+            DesiredDeliveryMediums: ['EMAIL'],
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+        );
+        return { userId: subOf(User?.Attributes), existed: false };
+      } catch (error) {
+        if (!(error instanceof UsernameExistsException)) throw error;
+        const existing = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+        return { userId: subOf(existing.UserAttributes), existed: true };
+      }
+    },
+    async setEnabled(email, enabled) {
+      const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
+      await cognito.send(new Command({ UserPoolId, Username: email }));
+    },
+  };
+}
