@@ -8,6 +8,37 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * Error answers stay small whatever the input (DESIGN.md §4): a hostile body can make zod report
+ * hundreds of thousands of issues, or one message listing 60,000 unknown keys.
+ */
+export const MAX_ERRORS = 20;
+export const MAX_DETAIL = 500;
+const MAX_PATH = 120;
+const MAX_MESSAGE = 300;
+
+/** Cuts a text to `max` characters, ending with an ellipsis, without splitting a UTF-16 pair. */
+function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(value.charAt(cut - 1))) cut -= 1;
+  return `${value.slice(0, cut)}…`;
+}
+
+/** At most MAX_ERRORS field errors, each path and message cut to a sane length. */
+function capped(errors: readonly FieldError[]): FieldError[] {
+  return errors.slice(0, MAX_ERRORS).map(({ path, message }) => ({
+    path: truncate(path, MAX_PATH),
+    message: truncate(message, MAX_MESSAGE),
+  }));
+}
+
+/** A detail of at most MAX_DETAIL characters that still says how many errors were left out. */
+function detailOf(text: string, omitted: number): string {
+  const note = omitted > 0 ? ` (${omitted} more errors not listed)` : '';
+  return truncate(text, MAX_DETAIL - note.length) + note;
+}
+
 export interface Problem {
   type: string;
   title: string;
@@ -35,7 +66,12 @@ export abstract class ProblemError extends Error {
   }
 
   toProblem(): Problem {
-    return { type: `/problems/${this.slug}`, title: this.title, status: this.status, detail: this.message };
+    return {
+      type: `/problems/${this.slug}`,
+      title: this.title,
+      status: this.status,
+      detail: truncate(this.message, MAX_DETAIL),
+    };
   }
 }
 
@@ -45,11 +81,14 @@ export class ValidationError extends ProblemError {
   readonly slug = 'validation-error';
   readonly title = 'The request is not valid';
 
-  constructor(
-    readonly errors: FieldError[],
-    options: ProblemOptions = {},
-  ) {
-    super(errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '), options);
+  /** The first MAX_ERRORS errors only; the detail says how many more there were. */
+  readonly errors: FieldError[];
+
+  constructor(errors: readonly FieldError[], options: ProblemOptions = {}) {
+    const shown = capped(errors);
+    const text = shown.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+    super(detailOf(text, errors.length - shown.length), options);
+    this.errors = shown;
   }
 
   override toProblem(): Problem {
@@ -129,12 +168,13 @@ export class UnprocessableError extends ProblemError {
   readonly slug = 'unprocessable';
   readonly title = 'The request cannot be carried out';
 
-  constructor(
-    detail: string,
-    readonly errors: FieldError[] = [],
-    options: ProblemOptions = {},
-  ) {
-    super(detail, options);
+  /** The first MAX_ERRORS errors only. */
+  readonly errors: FieldError[];
+
+  constructor(detail: string, errors: readonly FieldError[] = [], options: ProblemOptions = {}) {
+    const shown = capped(errors);
+    super(detailOf(detail, errors.length - shown.length), options);
+    this.errors = shown;
   }
 
   override toProblem(): Problem {
