@@ -33,6 +33,8 @@ export const FicheDraftSchema = z
     domaines: z
       .array(z.enum(DOMAINES))
       .min(1, 'At least one domaine')
+      // Checked before the items: a hostile list of 500,000 is refused without reading each one.
+      .max(DOMAINES.length, `At most ${DOMAINES.length} domaines`)
       .refine((list) => new Set(list).size === list.length, 'Each domaine at most once')
       .optional(),
     domaineAutre: text().optional(),

@@ -39,6 +39,12 @@ describe('FicheDraftSchema', () => {
     ]);
   });
 
+  it('refuses a list longer than the domaines that exist with one issue, without reading each item', () => {
+    const started = performance.now();
+    expect(issuePaths({ domaines: Array(500_000).fill(1) })).toEqual(['domaines']);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it.each([
     ['no domaine', { domaines: [] }, 'domaines'],
     ['an unknown domaine', { domaines: ['communication'] }, 'domaines.0'],
