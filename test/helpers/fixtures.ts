@@ -1,15 +1,9 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  UsernameExistsException,
-} from '@aws-sdk/client-cognito-identity-provider';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
-import { LOCAL_PASSWORD } from '../../infra/local/identity.ts';
 import { LOCAL_BUCKET, LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
 import type { FicheDraft } from '../../shared/domain/fiche.schema.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
+import { apiClient } from './api.ts';
 
 /** Direct access to the emulators, for what a test must arrange or inspect below the API. */
 export function emulatorAccess() {
@@ -26,38 +20,15 @@ export const COMPLETE_FICHE: FicheDraft = {
 };
 
 /**
- * A user with a role and an organisation, created in the local user pool if missing: the
- * fixtures beyond the seed (one partenaire per funder, for the races).
+ * A user with a role and an organisation, invited by the coordination through the API when
+ * missing: the fixtures beyond the seed (one partenaire per funder, for the races).
  */
 export async function ensureTestUser(email: string, role: string, organisationId: string): Promise<void> {
-  const { cognito } = localClients(inject('endpoints'));
-  const UserPoolId = inject('identity').userPoolId;
-  try {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId,
-        Username: email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'custom:tenant', Value: 'caf13' },
-          { Name: 'custom:organisationId', Value: organisationId },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (error instanceof UsernameExistsException) return;
-    throw error;
-  }
-  await cognito.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId,
-      Username: email,
-      Password: LOCAL_PASSWORD,
-      Permanent: true,
-    }),
-  );
-  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: role }));
+  const res = await apiClient().call('POST', '/admin/users', {
+    as: 'coordination@caf13.example.org',
+    body: { email, role, organisationId },
+  });
+  if (res.status !== 201 && res.status !== 409) throw new Error(`cannot invite ${email}: ${res.text}`);
 }
 
 /** Whether s3rver holds an object under this key of the documents bucket. */
