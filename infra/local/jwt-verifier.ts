@@ -27,8 +27,9 @@ export function flattenClaims(payload: JWTPayload): JwtClaims {
 
 /**
  * The checks API Gateway's JWT authorizer makes: a bearer token, signed by a key of the
- * issuer's JWKS, from the configured issuer, unexpired, and whose `aud` (ID token) or
- * `client_id` (access token) is one of the configured audiences.
+ * issuer's JWKS, from the configured issuer, with an `exp` not yet passed, an `iat` (if any)
+ * not in the future, and whose `aud` (ID token) or `client_id` (access token) is one of the
+ * configured audiences.
  */
 export function createJwtAuthorizer({ issuer, audience, jwksUrl }: JwtAuthorizerConfig) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl));
@@ -37,15 +38,25 @@ export function createJwtAuthorizer({ issuer, audience, jwksUrl }: JwtAuthorizer
     if (!token) throw new UnauthorizedError('An Authorization: Bearer <token> header is required.');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
+      }));
     } catch (cause) {
       const reason =
         cause instanceof errors.JWTExpired
           ? 'The token has expired.'
           : cause instanceof errors.JWTClaimValidationFailed && cause.claim === 'iss'
             ? 'The token comes from another issuer.'
-            : 'The token could not be verified.';
+            : cause instanceof errors.JWTClaimValidationFailed && cause.claim === 'exp'
+              ? 'The token has no expiry.'
+              : 'The token could not be verified.';
       throw new UnauthorizedError(reason, { cause });
+    }
+    // jose checks iat only against a maximum age; API Gateway refuses a token issued in the future.
+    if (payload.iat !== undefined && payload.iat > Math.floor(Date.now() / 1000)) {
+      throw new UnauthorizedError('The token was issued in the future.');
     }
     const audiences = [payload.aud, payload.client_id]
       .flat()

@@ -33,6 +33,19 @@ describe('the local gateway checks bearer tokens as the JWT authorizer does', ()
       /expired/,
     ],
     [
+      'a token without exp',
+      async () => {
+        const { exp: _exp, ...claims } = decodePayload(good);
+        return signWithLocalKey(claims);
+      },
+      /no expiry/,
+    ],
+    [
+      'a token issued in the future',
+      async () => signWithLocalKey({ ...decodePayload(good), iat: now() + 600, exp: now() + 3600 }),
+      /issued in the future/,
+    ],
+    [
       'a tampered token (role claim changed, signature kept)',
       async () => tamper(good, { 'cognito:groups': ['coordinateur'] }),
       /could not be verified/,
