@@ -10,6 +10,8 @@ import { routeList } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES } from '../../shared/store/table.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
+/** The attributes every Cognito user pool has; anything else would be a custom one. */
+const STANDARD_ATTRIBUTES = new Set(['email', 'email_verified', 'name', 'sub', 'phone_number']);
 let template: Template;
 let stack: RenfortStack;
 
@@ -112,14 +114,40 @@ describe('the CDK stack', () => {
     });
   });
 
-  it('creates one Cognito group per role and the user attributes the claims carry, which no user may write', () => {
-    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 4);
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { WriteAttributes: [] });
+  it('keeps no membership in Cognito: no custom attribute, no group, and a user may write only its name', () => {
+    // Membership lives in the table; nothing a user holds in Cognito could name a role,
+    // an organisation or a tenant, and the attributes a user may write are listed one by one
+    // (an empty list would mean "all of them").
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 0);
+    const [pool] = Object.values(template.findResources('AWS::Cognito::UserPool'));
+    const schema = (pool?.Properties.Schema ?? []) as { Name: string }[];
+    expect(schema.filter((attribute) => !STANDARD_ATTRIBUTES.has(attribute.Name))).toEqual([]);
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    for (const client of clients) {
+      expect(client.Properties.WriteAttributes).toEqual(['name']);
+    }
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      Schema: Match.arrayWith([
-        Match.objectLike({ Name: 'tenant' }),
-        Match.objectLike({ Name: 'organisationId' }),
-      ]),
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameConfiguration: { CaseSensitive: false },
     });
+  });
+
+  it('lets only the administration function manage accounts, in this user pool only', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const cognitoStatements = Object.entries(policies).flatMap(([id, p]) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')))
+        .map((s) => ({ id, actions: [s.Action].flat(), resource: s.Resource })),
+    );
+    expect(cognitoStatements.map((s) => s.id.replace(/ServiceRole.*/, ''))).toEqual(['Fnadmin']);
+    expect(cognitoStatements[0]?.actions.sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminGetUser',
+    ]);
+    const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
+    expect(cognitoStatements[0]?.resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
   });
 });
