@@ -7,6 +7,8 @@ declare module 'vitest' {
     apiUrl: string;
     endpoints: LocalStack['endpoints'];
     identity: LocalStack['identity'];
+    /** The handlers' environment, for a test that runs them in its own process. */
+    env: LocalStack['env'];
   }
 }
 
@@ -19,5 +21,6 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', stack.url);
   project.provide('endpoints', stack.endpoints);
   project.provide('identity', stack.identity);
+  project.provide('env', stack.env);
   return () => stack.stop();
 }
