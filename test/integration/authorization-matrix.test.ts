@@ -1,8 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReferentiel, seedUsers } from '../../infra/local/seed-data.ts';
+import { routeList } from '../../shared/http/routes.ts';
 import { apiClient } from '../helpers/api.ts';
 import { type CaseFacts, caseIn, SCENARIOS, type Scenario } from '../helpers/cases.ts';
-import { COMPLETE_FICHE } from '../helpers/fixtures.ts';
+import { COMPLETE_FICHE, emulatorAccess } from '../helpers/fixtures.ts';
 import {
   type Cell,
   EVENT_TABLE,
@@ -151,6 +153,129 @@ describe('authorization', () => {
     );
     const cells = await pool(8, tasks);
     expect(cells).toHaveLength(createCells);
+    expect(cells.filter((c) => c.expected !== c.actual)).toEqual([]);
+  });
+});
+
+describe('authorization of the administration routes', () => {
+  const COORDINATION = 'coordination@caf13.example.org';
+  let target: { userId: string; email: string };
+  /** Tokens of two users who may call nothing: one with no membership, one disabled. */
+  const outsiders = new Map<string, string>();
+
+  beforeAll(async () => {
+    const invite = async (label: string, role: string, organisationId: string) => {
+      const email = `matrice-${label}-${Date.now()}@example.org`;
+      const res = await api.call('POST', '/admin/users', {
+        as: COORDINATION,
+        body: { email, role, organisationId },
+      });
+      expect(res.status, res.text).toBe(201);
+      return { userId: res.json.userId as string, email };
+    };
+    target = await invite('cible', 'partenaire', 'commune-miramas');
+    const disabled = await invite('desactive', 'partenaire', 'region');
+    outsiders.set('disabled', await api.tokenFor(disabled.email));
+    const off = await api.call('PATCH', `/admin/users/${disabled.userId}`, {
+      as: COORDINATION,
+      body: { enabled: false },
+    });
+    expect(off.status).toBe(200);
+    const stranger = `matrice-sans-adhesion-${Date.now()}@example.org`;
+    const { cognito } = emulatorAccess().clients;
+    const UserPoolId = inject('identity').userPoolId;
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId, Username: stranger, MessageAction: 'SUPPRESS' }),
+    );
+    outsiders.set('no membership', await api.tokenFor(stranger));
+  });
+
+  const ADMIN_ROUTES = [
+    'GET /admin/users',
+    'POST /admin/users',
+    'PATCH /admin/users/{id}',
+    'GET /admin/membership-changes',
+  ];
+  const adminCells = ADMIN_ROUTES.length * (seedUsers.length + 2);
+
+  it(`answers the coordinateur only, 403 to everyone else, and a refused call changes nothing: ${adminCells} cells`, async () => {
+    const callers = [
+      ...seedUsers.map((u) => ({ label: u.email, role: u.role, as: u.email }) as const),
+      ...[...outsiders].map(([label, token]) => ({ label, role: 'none', token }) as const),
+    ];
+    const tasks = callers.flatMap((caller) => {
+      const who = 'as' in caller ? { as: caller.as } : { token: caller.token };
+      const ok = caller.role === 'coordinateur';
+      const cell = (route: string, expected: number, run: () => Promise<number>) => async () =>
+        ({ route, user: caller.label, subject: 'caf13', expected, actual: await run() }) satisfies Cell;
+      return [
+        cell(
+          'GET /admin/users',
+          ok ? 200 : 403,
+          async () => (await api.call('GET', '/admin/users', who)).status,
+        ),
+        cell('POST /admin/users', ok ? 201 : 403, async () => {
+          const email = `matrice-invite-${caller.role}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.org`;
+          const body = { email, role: 'partenaire', organisationId: 'etat' };
+          return (await api.call('POST', '/admin/users', { ...who, body })).status;
+        }),
+        cell('PATCH /admin/users/{id}', ok ? 200 : 403, async () => {
+          const body = ok
+            ? { organisationId: 'commune-vitrolles' }
+            : { enabled: false, organisationId: 'etat' };
+          return (await api.call('PATCH', `/admin/users/${target.userId}`, { ...who, body })).status;
+        }),
+        cell(
+          'GET /admin/membership-changes',
+          ok ? 200 : 403,
+          async () => (await api.call('GET', '/admin/membership-changes', who)).status,
+        ),
+      ];
+    });
+    expect(tasks).toHaveLength(adminCells);
+    const cells = await pool(4, tasks);
+    expect(cells.filter((c) => c.expected !== c.actual)).toEqual([]);
+
+    // Only the coordinateur's own calls left a trace: one invitation, one change of the target.
+    const users = (await api.call('GET', '/admin/users', { as: COORDINATION })).json.items as {
+      email: string;
+      userId: string;
+      organisationId: string;
+      enabled: boolean;
+    }[];
+    expect(users.filter((u) => u.email.startsWith('matrice-invite-')).map((u) => u.email)).toEqual([
+      expect.stringContaining('matrice-invite-coordinateur-'),
+    ]);
+    expect(users.find((u) => u.userId === target.userId)).toMatchObject({
+      organisationId: 'commune-vitrolles',
+      enabled: true,
+    });
+  });
+
+  const jwtRoutes = routeList.filter((r) => r.auth === 'jwt');
+  it(`refuses a user with no membership, or a disabled one, on every authenticated route: ${jwtRoutes.length * 2} cells`, async () => {
+    const ids: Record<string, string> = {
+      caseId: 'c-0000000000aaaaaaaaaaaaaaaa',
+      documentId: 'd-0000000000aaaaaaaaaaaaaaaa',
+      userId: '00000000-0000-4000-8000-000000000000',
+    };
+    const tasks = [...outsiders].flatMap(([label, token]) =>
+      jwtRoutes.map((route) => async () => {
+        const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] as string);
+        const res = await api.call(route.method, path, {
+          token,
+          ...(route.method !== 'GET' && { body: {} }),
+        });
+        return {
+          route: route.operationId,
+          user: label,
+          subject: path,
+          expected: 403,
+          actual: res.status,
+        } satisfies Cell;
+      }),
+    );
+    const cells = await pool(4, tasks);
     expect(cells.filter((c) => c.expected !== c.actual)).toEqual([]);
   });
 });
