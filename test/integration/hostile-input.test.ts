@@ -320,6 +320,109 @@ describe('property: hostile bodies and random event sequences', () => {
     );
   }, 120_000);
 
+  /**
+   * Something big, described in a few words (so that a counterexample stays readable) and built
+   * in the test: a list of one item repeated to fill about `bytes` (130,000 numbers are 260 KB),
+   * or as many unknown keys, their names full of characters JSON must escape.
+   */
+  const bigThing = fc.oneof(
+    fc.record({
+      list: fc.constantFrom<unknown>(
+        1,
+        'x',
+        'gouvernance',
+        'La Caf',
+        null,
+        {},
+        [],
+        true,
+        '\u0001',
+        'A'.repeat(200),
+      ),
+      bytes: fc.oneof(
+        fc.constant(1024 * 1024 - 512),
+        fc.integer({ min: 64 * 1024, max: 1024 * 1024 + 4096 }),
+      ),
+    }),
+    fc.record({
+      keys: fc.constantFrom('k', '\u0001', 'é', '__proto__'),
+      bytes: fc.integer({ min: 64 * 1024, max: 1024 * 1024 }),
+    }),
+  );
+  function build(thing: { list?: unknown; keys?: string; bytes: number }): unknown {
+    if (thing.keys === undefined) {
+      return Array(Math.max(1, Math.floor(thing.bytes / (JSON.stringify(thing.list).length + 1)))).fill(
+        thing.list,
+      );
+    }
+    const keys: Record<string, number> = {};
+    for (let i = 0, size = 2; size < thing.bytes; i++) {
+      const key = `${thing.keys}${i}`;
+      keys[key] = 0;
+      size += JSON.stringify(key).length + 3;
+    }
+    return keys;
+  }
+  /** Where a route's body can hold something big. */
+  const placements: Record<string, ((big: unknown) => unknown)[]> = {
+    fiche: [
+      (big) => big,
+      (big) => ({ domaines: big }),
+      (big) => ({ partenairesInformes: big }),
+      (big) => ({ demandeur: big }),
+      (big) => ({ nature: 'preventive', domaines: ['autre'], domaineAutre: big }),
+    ],
+    create: [
+      (big) => big,
+      (big) => ({ centreId: big }),
+      (big) => ({ centreId: 'cs-tilleuls', fiche: big }),
+      (big) => ({ centreId: 'cs-tilleuls', fiche: { domaines: big } }),
+    ],
+    events: [
+      (big) => big,
+      (big) => ({ type: big }),
+      (big) => ({ type: 'OPEN_SAISINE', partenaireIds: big }),
+      (big) => ({ type: 'SUBMIT_FICHE', ...(big as object) }),
+    ],
+    documents: [
+      (big) => big,
+      (big) => ({ kind: big, filename: 'a.pdf', contentType: 'application/pdf', size: 10 }),
+      (big) => ({ kind: 'piece_jointe', filename: big, contentType: 'application/pdf', size: 10 }),
+      (big) => ({ kind: 'piece_jointe', ...(big as object) }),
+    ],
+  };
+
+  it('answers large arrays and many keys, up to 1 MiB, with a 4xx of at most 64 KiB that changes nothing', async () => {
+    const c = await caseIn(api, 'brouillon');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('fiche', 'create', 'events', 'documents'),
+        fc.nat(),
+        bigThing,
+        fc.constantFrom(USERS.tilleuls, USERS.tilleuls, USERS.coordination),
+        async (route, which, thing, as) => {
+          const options = placements[route] as ((big: unknown) => unknown)[];
+          const place = options[which % options.length] as (big: unknown) => unknown;
+          const rawBody = JSON.stringify(place(build(thing)));
+          const before = await stored(c.id);
+          const res =
+            route === 'create'
+              ? await api.call('POST', '/cases', { as, rawBody })
+              : await api.call(route === 'fiche' ? 'PUT' : 'POST', `/cases/${c.id}/${route}`, {
+                  as,
+                  rawBody,
+                });
+          expect(res.status, res.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+          expect(res.status, res.text.slice(0, 300)).toBeLessThan(500);
+          expect(res.headers.get('content-type')).toBe('application/problem+json');
+          expect(Buffer.byteLength(res.text)).toBeLessThanOrEqual(64 * 1024);
+          expect(await stored(c.id)).toEqual(before);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
   const plausible = fc.constantFrom(
     { type: 'SUBMIT_FICHE' },
     { type: 'REQUEST_COMPLEMENT', message: 'Compléments' },

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { routeList } from '../../shared/http/routes.ts';
 import { apiClient } from '../helpers/api.ts';
+import { caseIn, USERS } from '../helpers/cases.ts';
 
 const api = apiClient();
 
@@ -68,6 +69,41 @@ describe('the local gateway serves the route table', () => {
   it('answers 413 at the gateway for a body over the 10 MB that API Gateway accepts', async () => {
     const res = await api.call('POST', '/_local/token', { rawBody: 'x'.repeat(10 * 1024 * 1024 + 1) });
     expect(res.status).toBe(413);
+  });
+});
+
+describe('answers that carry case data', () => {
+  it('are sent with Cache-Control: no-store, success or problem, on every route behind a token', async () => {
+    const c = await caseIn(api, 'brouillon');
+    const as = USERS.tilleuls;
+    const answers = {
+      me: await api.call('GET', '/me', { as }),
+      referentiel: await api.call('GET', '/referentiel', { as }),
+      create: await api.call('POST', '/cases', { as, body: { centreId: 'cs-tilleuls' } }),
+      list: await api.call('GET', '/cases?limit=2', { as }),
+      get: await api.call('GET', `/cases/${c.id}`, { as }),
+      history: await api.call('GET', `/cases/${c.id}/history`, { as }),
+      documents: await api.call('GET', `/cases/${c.id}/documents`, { as }),
+      badFiche: await api.call('PUT', `/cases/${c.id}/fiche`, { as, body: { nature: 'x' } }),
+      notVisible: await api.call('GET', `/cases/${c.id}`, { as: USERS.oliviers }),
+      noToken: await api.call('GET', `/cases/${c.id}`),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([name, res]) => [name, res.status]))).toEqual({
+      me: 200,
+      referentiel: 200,
+      create: 201,
+      list: 200,
+      get: 200,
+      history: 200,
+      documents: 200,
+      badFiche: 400,
+      notVisible: 404,
+      noToken: 401,
+    });
+    for (const [name, res] of Object.entries(answers)) {
+      expect(res.headers.get('cache-control'), name).toBe('no-store');
+    }
+    expect((await api.call('GET', '/health')).headers.get('cache-control')).toBeNull();
   });
 });
 
