@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALLOWED_CONTENT_TYPES, MAX_DOCUMENT_BYTES } from './file-types.ts';
+import { ALLOWED_CONTENT_TYPES, ALLOWED_TYPES, extensionFits, MAX_DOCUMENT_BYTES } from './file-types.ts';
 
 export const DOCUMENT_KINDS = ['piece_jointe', 'rapport', 'compte_rendu'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -42,6 +42,8 @@ export const NewDocumentSchema = z
       .min(1, 'Must not be empty')
       .max(255, 'At most 255 characters')
       .refine((name) => !/\p{Cc}/u.test(name), 'No control characters')
+      // `facture\u202Efdp.exe` displays as `factureexe.pdf`: the name would lie about the file.
+      .refine((name) => !/\p{Bidi_Control}/u.test(name), 'No bidirectional control characters')
       .refine((name) => !LONE_SURROGATE.test(name), 'Not well-formed Unicode'),
     contentType: z.enum(ALLOWED_CONTENT_TYPES, {
       error: `Allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}`,
@@ -51,6 +53,20 @@ export const NewDocumentSchema = z
       .int()
       .min(1, 'An empty file is not a document')
       .max(MAX_DOCUMENT_BYTES, `At most ${MAX_DOCUMENT_BYTES} bytes (20 MiB)`),
+  })
+  // The extension must fit the declared type (`lisez-moi.hta` is no text file); checked only on
+  // a name and a type that are valid themselves, so that each field gets one error at most.
+  .check((ctx) => {
+    if (ctx.issues.some((issue) => issue.path?.[0] === 'filename')) return;
+    const { filename, contentType } = ctx.value;
+    if (extensionFits(contentType, filename)) return;
+    const endings = ALLOWED_TYPES[contentType].extensions.map((e) => `.${e}`).join(' or ');
+    ctx.issues.push({
+      code: 'custom',
+      path: ['filename'],
+      message: `Must end in ${endings} for ${contentType}`,
+      input: filename,
+    });
   })
   .meta({ id: 'NewDocument' });
 

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { ALLOWED_TYPES } from '../../shared/documents/file-types.ts';
 import type { apiClient } from './api.ts';
 
 type Api = ReturnType<typeof apiClient>;
@@ -20,6 +21,12 @@ export interface UploadSpec {
   declaredSize?: number;
 }
 
+/** A name whose extension fits the type (the API refuses one that does not), when the test gives none. */
+function defaultFilename(contentType = 'application/pdf'): string {
+  const known = ALLOWED_TYPES[contentType as keyof typeof ALLOWED_TYPES];
+  return known ? `rapport-diagnostic.${known.extensions[0]}` : 'rapport-diagnostic.pdf';
+}
+
 /** Asks for an upload ticket; returns the raw answer. */
 export function requestUpload(api: Api, as: string, caseId: string, spec: UploadSpec) {
   const bytes = spec.bytes ?? SAMPLE.pdf;
@@ -27,7 +34,7 @@ export function requestUpload(api: Api, as: string, caseId: string, spec: Upload
     as,
     body: {
       kind: spec.kind,
-      filename: spec.filename ?? 'rapport-diagnostic.pdf',
+      filename: spec.filename ?? defaultFilename(spec.contentType),
       contentType: spec.contentType ?? 'application/pdf',
       size: spec.declaredSize ?? bytes.length,
     },

@@ -283,7 +283,7 @@ describe('NewDocumentSchema', () => {
 
   it('accepts names that are only metadata: traversal, emoji, quotes', () => {
     for (const filename of [
-      '../../etc/passwd',
+      '../../etc/passwd.pdf',
       '📎 réunion 🎉.pdf',
       `L'état "final".pdf`,
       'C:\\temp\\a.pdf',
@@ -300,5 +300,60 @@ describe('NewDocumentSchema', () => {
 
   it('refuses a filename that is not well-formed Unicode (lone surrogate)', () => {
     expect(paths({ ...valid, filename: 'rapport \udc00.pdf' })).toEqual(['filename']);
+  });
+
+  it.each([
+    ['right-to-left override (facture\u202Efdp.exe shows as factureexe.pdf)', 'facture\u202Efdp.exe'],
+    ['right-to-left override before a valid extension', 'rapport\u202E.pdf'],
+    ['left-to-right embedding', 'a\u202Ab.pdf'],
+    ['pop directional formatting', 'a\u202Cb.pdf'],
+    ['right-to-left isolate', 'a\u2067b.pdf'],
+    ['pop directional isolate', 'a\u2069b.pdf'],
+    ['right-to-left mark', 'a\u200Fb.pdf'],
+    ['left-to-right mark', 'a\u200Eb.pdf'],
+    ['Arabic letter mark', 'a\u061Cb.pdf'],
+  ])('refuses a filename with a bidirectional control character: %s, with one error', (_, filename) => {
+    expect(paths({ ...valid, filename })).toEqual(['filename']);
+  });
+
+  it('keeps right-to-left letters, which are text and not controls', () => {
+    expect(NewDocumentSchema.safeParse({ ...valid, filename: 'تقرير المركز.pdf' }).success).toBe(true);
+  });
+
+  it.each([
+    ['application/pdf', ['a.pdf', 'A.PDF', 'rapport.v2.Pdf']],
+    ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', ['a.docx', 'A.DOCX']],
+    ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ['budget.xlsx']],
+    ['application/vnd.oasis.opendocument.text', ['a.odt']],
+    ['application/vnd.oasis.opendocument.spreadsheet', ['a.ods']],
+    ['text/csv', ['a.csv', 'A.CSV']],
+    ['text/plain', ['lisez-moi.txt']],
+    ['image/png', ['photo.png']],
+    ['image/jpeg', ['photo.jpg', 'photo.jpeg', 'PHOTO.JPG']],
+  ])('accepts the extensions of %s, in any case', (contentType, names) => {
+    for (const filename of names) {
+      expect(NewDocumentSchema.safeParse({ ...valid, contentType, filename }).success, filename).toBe(true);
+    }
+  });
+
+  it.each([
+    ['an HTML application as text', 'lisez-moi.hta', 'text/plain'],
+    ['an executable as a PDF', 'facture.exe', 'application/pdf'],
+    ['a PDF as a PNG', 'photo.pdf', 'image/png'],
+    ['a double extension ending in the wrong one', 'facture.pdf.exe', 'application/pdf'],
+    ['no extension', 'facture', 'application/pdf'],
+    ['a trailing dot', 'facture.pdf.', 'application/pdf'],
+    ['an extension hidden in a path', 'a.pdf/evil', 'application/pdf'],
+    ['a DOCX named .doc', 'a.doc', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ['a JPEG named .jpe', 'photo.jpe', 'image/jpeg'],
+  ])('refuses %s: the extension does not fit the type, one error on filename', (_, filename, contentType) => {
+    const issues = NewDocumentSchema.safeParse({ ...valid, filename, contentType }).error?.issues;
+    expect(issues?.map((i) => i.path.join('.'))).toEqual(['filename']);
+    expect(issues?.[0]?.message).toContain(contentType);
+  });
+
+  it('checks the extension after trimming, and only against a type that is allowed', () => {
+    expect(NewDocumentSchema.safeParse({ ...valid, filename: '  bilan.pdf  ' }).success).toBe(true);
+    expect(paths({ ...valid, filename: 'page.html', contentType: 'text/html' })).toEqual(['contentType']);
   });
 });
