@@ -3,6 +3,6 @@ import { apiHandler } from '../../shared/http/api-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
 import { caseDeps } from './case-deps.ts';
 
-export const handler = apiHandler(routes.getAccessLog, async ({ caller, params }) => ({
-  body: { items: await accessLog(caseDeps, caller, params.caseId) },
+export const handler = apiHandler(routes.getAccessLog, async ({ caller, params, query }) => ({
+  body: await accessLog(caseDeps, caller, params.caseId, query),
 }));

@@ -2,25 +2,40 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../http/problem.ts';
 
+/** The listing a cursor belongs to (caller, filter or case): a cursor is refused in any other. */
+const Scope = z.string().max(200);
+
 const PositionSchema = z.strictObject({
   createdAt: z.string().max(40),
   caseId: z.string().max(40),
-  /** The listing the cursor belongs to: a cursor is refused in any other. */
-  scope: z.string().max(200),
+  scope: Scope,
 });
 
 export type CursorPosition = z.infer<typeof PositionSchema>;
+
+const AccessLogPositionSchema = z.strictObject({
+  at: z.string().max(40),
+  id: z.string().max(40),
+  scope: Scope,
+});
+
+export type AccessLogCursorPosition = z.infer<typeof AccessLogPositionSchema>;
 
 const sign = (payload: string, secret: string) =>
   createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
 
 /** An opaque cursor: the position, and an HMAC so that a changed cursor is refused. */
-export function encodeCursor(position: CursorPosition, secret: string): string {
+function encodeSigned(position: { scope: string }, secret: string): string {
   const payload = Buffer.from(JSON.stringify(position)).toString('base64url');
   return `${payload}.${sign(payload, secret)}`;
 }
 
-export function decodeCursor(cursor: string, scope: string, secret: string): CursorPosition {
+function decodeSigned<T extends { scope: string }>(
+  cursor: string,
+  schema: z.ZodType<T>,
+  scope: string,
+  secret: string,
+): T {
   const invalid = () =>
     new ValidationError([{ path: 'query.cursor', message: 'Not a cursor of this listing' }]);
   const [payload, signature, ...rest] = cursor.split('.');
@@ -29,10 +44,27 @@ export function decodeCursor(cursor: string, scope: string, secret: string): Cur
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
   try {
-    const position = PositionSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    const position = schema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
     if (position.scope !== scope) throw invalid();
     return position;
   } catch {
     throw invalid();
   }
 }
+
+/** A cursor of a cases listing. */
+export const encodeCursor = (position: CursorPosition, secret: string): string =>
+  encodeSigned(position, secret);
+
+export const decodeCursor = (cursor: string, scope: string, secret: string): CursorPosition =>
+  decodeSigned(cursor, PositionSchema, scope, secret);
+
+/** A cursor of a case's access log (the last entry read). */
+export const encodeAccessLogCursor = (position: AccessLogCursorPosition, secret: string): string =>
+  encodeSigned(position, secret);
+
+export const decodeAccessLogCursor = (
+  cursor: string,
+  scope: string,
+  secret: string,
+): AccessLogCursorPosition => decodeSigned(cursor, AccessLogPositionSchema, scope, secret);

@@ -22,6 +22,7 @@ import {
 } from '../documents/file-types.ts';
 import type { Caller } from '../domain/caller.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/problem.ts';
+import { decodeAccessLogCursor, encodeAccessLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { visibleCase } from './visible-case.ts';
 
@@ -195,18 +196,56 @@ export async function downloadDocument(deps: CaseDeps, caller: Caller, caseId: s
   return { document: documentView(record, document), downloadUrl, expiresAt };
 }
 
-/** Who obtained which link: only for documents the reader may see itself (a draft's name is content too). */
-export async function accessLog(deps: CaseDeps, caller: Caller, caseId: string): Promise<AccessLogEntry[]> {
+/** A page of the access log is at most this many DynamoDB Query calls, whatever the reader may see. */
+export const ACCESS_LOG_MAX_READS = 4;
+/** Entries read per Query past the first (which reads one page and one entry). */
+export const ACCESS_LOG_READ_BATCH = 500;
+
+export interface AccessLogQuery {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Who obtained which link, oldest first, a page at a time: only for documents the reader may see
+ * itself (a draft's name is content too). Entries of hidden documents are skipped while reading,
+ * so a page is filled from further on; the reading stops after ACCESS_LOG_MAX_READS queries, and
+ * only then may a page be short (even empty) with a `nextCursor`.
+ */
+export async function accessLog(
+  deps: CaseDeps,
+  caller: Caller,
+  caseId: string,
+  { limit, cursor }: AccessLogQuery,
+): Promise<{ items: AccessLogEntry[]; nextCursor: string | null }> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
   if (!maySeeAccessLog(relation)) {
     throw new ForbiddenError('The access log is for the centre and the coordination.');
   }
-  const [entries, documents] = await Promise.all([
-    deps.cases.accessLog(caller.tenant, caseId),
-    deps.cases.listDocuments(caller.tenant, caseId),
-  ]);
+  const scope = `${caller.tenant}|${caller.sub}|access-log|${caseId}`;
+  let position = cursor ? decodeAccessLogCursor(cursor, scope, deps.cursorSecret) : undefined;
+  const documents = await deps.cases.listDocuments(caller.tenant, caseId);
   const visible = new Set(
     documents.filter((d) => maySeeDocument(caller, relation, record, d)).map((d) => d.id),
   );
-  return entries.filter((entry) => visible.has(entry.documentId));
+  const next = () => (position ? encodeAccessLogCursor({ ...position, scope }, deps.cursorSecret) : null);
+
+  const items: AccessLogEntry[] = [];
+  for (let read = 0; read < ACCESS_LOG_MAX_READS; read++) {
+    const page = await deps.cases.accessLogPage(caller.tenant, caseId, {
+      ...(position && { after: { at: position.at, id: position.id } }),
+      // One more than the page needs: a full page then knows whether anything follows.
+      limit: read === 0 ? limit + 1 : ACCESS_LOG_READ_BATCH,
+    });
+    for (const { entry, position: at } of page.entries) {
+      if (visible.has(entry.documentId)) {
+        if (items.length === limit) return { items, nextCursor: next() };
+        items.push(entry);
+      }
+      position = { ...at, scope };
+    }
+    if (!page.more) return { items, nextCursor: null };
+    if (items.length === limit) return { items, nextCursor: next() };
+  }
+  return { items, nextCursor: next() };
 }

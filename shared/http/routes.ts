@@ -338,18 +338,26 @@ export const routes = {
     operationId: 'getAccessLog',
     method: 'GET',
     path: '/cases/{caseId}/access-log',
-    summary: 'Who obtained which download link, when (gestionnaire, coordinateur)',
+    summary: 'Who obtained which download link, when, a page at a time (gestionnaire, coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/get-access-log.handler.ts',
     group: 'documents',
     permissions: ['table:read'],
-    request: { params: CaseParams },
+    request: {
+      params: CaseParams,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().max(2000).optional(),
+      }),
+    },
     response: {
       status: 200,
-      description: 'The access log, oldest first',
-      schema: z.object({ items: z.array(AccessLogEntrySchema) }).meta({ id: 'AccessLog' }),
+      description: 'A page of the access log, oldest first; nextCursor reads the next one',
+      schema: z
+        .object({ items: z.array(AccessLogEntrySchema), nextCursor: z.string().nullable() })
+        .meta({ id: 'AccessLog' }),
     },
-    problems: [401, 403, 404],
+    problems: [400, 401, 403, 404],
   }),
   listUsers: route({
     operationId: 'listUsers',

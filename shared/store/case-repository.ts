@@ -37,6 +37,21 @@ export interface CaseChange {
 
 export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
 
+/** How a confirm's write went: committed, or refused because the case or the document moved on. */
+export type ConfirmResult = 'confirmed' | 'case-moved' | 'document-moved';
+
+/** A position in a case's access log: the entry's time and the id that makes its key unique. */
+export interface AccessLogPosition {
+  at: string;
+  id: string;
+}
+
+export interface AccessLogPage {
+  entries: { entry: AccessLogEntry; position: AccessLogPosition }[];
+  /** Whether DynamoDB stopped before the end of the log. */
+  more: boolean;
+}
+
 export interface ListPage {
   records: CaseRecord[];
   /** Where the next page starts, when there is one. */
@@ -211,8 +226,33 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       );
     },
 
-    async accessLog(tenant: string, caseId: string): Promise<AccessLogEntry[]> {
-      return queryPrefix<AccessLogEntry>(tenant, caseId, keys.accessPrefix);
+    /** Up to `limit` entries of a case's access log after `after`, oldest first: one Query. */
+    async accessLogPage(
+      tenant: string,
+      caseId: string,
+      { after, limit }: { after?: AccessLogPosition; limit: number },
+    ): Promise<AccessLogPage> {
+      const pk = keys.casePk(tenant, caseId);
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.accessPrefix },
+          ConsistentRead: true,
+          Limit: limit,
+          ...(after && { ExclusiveStartKey: { pk, sk: keys.accessSk(after.at, after.id) } }),
+        }),
+      );
+      return {
+        entries: Items.map((item) => {
+          const sk = item.sk as string;
+          const at = item.at as string;
+          // `ACCESS#<at>#<id>`: the id is what follows the time.
+          const id = sk.slice(keys.accessSk(at, '').length);
+          return { entry: strip<AccessLogEntry>(item, KEY_META) as AccessLogEntry, position: { at, id } };
+        }),
+        more: LastEvaluatedKey !== undefined,
+      };
     },
 
     async idempotentAnswer(tenant: string, sub: string, key: string): Promise<IdempotentAnswer | undefined> {

@@ -400,17 +400,23 @@ describe('documents authorization', () => {
     const logs = await pool(
       4,
       subjects.map((s) => async () => {
-        const res = await api.call('GET', `/cases/${s.facts.id}/access-log`, {
-          as: GESTIONNAIRE_OF[s.facts.centreId] as string,
-        });
-        expect(res.status).toBe(200);
-        return res.json.items.map(
-          (e: { user: { email: string }; documentId: string; rapportVersion?: number }) => ({
-            email: e.user.email,
-            documentId: e.documentId,
-            ...(e.rapportVersion !== undefined && { rapportVersion: e.rapportVersion }),
-          }),
-        );
+        // Every page of the log, following nextCursor.
+        const entries: { user: { email: string }; documentId: string; rapportVersion?: number }[] = [];
+        let cursor: string | null = null;
+        do {
+          const query: string = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
+          const res = await api.call('GET', `/cases/${s.facts.id}/access-log${query}`, {
+            as: GESTIONNAIRE_OF[s.facts.centreId] as string,
+          });
+          expect(res.status).toBe(200);
+          entries.push(...res.json.items);
+          cursor = res.json.nextCursor;
+        } while (cursor);
+        return entries.map((e) => ({
+          email: e.user.email,
+          documentId: e.documentId,
+          ...(e.rapportVersion !== undefined && { rapportVersion: e.rapportVersion }),
+        }));
       }),
     );
     const key = (e: { email: string; documentId: string }) => `${e.email} ${e.documentId}`;

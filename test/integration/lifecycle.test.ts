@@ -138,6 +138,7 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
       200,
     );
     const log = await api.call('GET', `/cases/${id}/access-log`, { as: USERS.tilleuls });
+    expect(log.json.nextCursor).toBeNull(); // one page: the whole log
     expect(
       log.json.items.map((e: { user: { email: string }; rapportVersion: number }) => [
         e.user.email,
