@@ -1,8 +1,34 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** DynamoDB's JSON protocol names the operation of each request in this header. */
 const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+/** A GetItem of a membership (its key starts with `USER#`): who the caller is, not what it asked. */
+export const MEMBERSHIP_READ = 'GetItem (membership)';
+const MEMBERSHIP_HEADER = 'x-bench-membership-read';
+
+/**
+ * Marks the requests of a DynamoDB client that read a membership, so that the wire counter tells
+ * them apart: a header added before signing (DynamoDB Local ignores it). The bench runs the
+ * handlers in its own process, so it can reach the client they share.
+ */
+export function markMembershipReads(client: DynamoDBDocumentClient): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const { input, request } = args as {
+        input: { Key?: unknown };
+        request: { headers?: Record<string, string> };
+      };
+      if (request.headers && JSON.stringify(input.Key ?? {}).includes('"USER#')) {
+        request.headers[MEMBERSHIP_HEADER] = '1';
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'benchMembershipReads' },
+  );
+}
 
 export interface RoundTrips {
   /** DynamoDB requests, by operation (GetItem, Query, TransactWriteItems…). */
@@ -61,7 +87,8 @@ export function countRoundTrips({ s3Port }: { s3Port: number }) {
     const { request } = message as { request: ClientRequest };
     const target = request.getHeader('x-amz-target');
     if (typeof target === 'string' && target.startsWith(TARGET_PREFIX)) {
-      add(dynamodb, target.slice(TARGET_PREFIX.length));
+      const membership = request.getHeader(MEMBERSHIP_HEADER) !== undefined;
+      add(dynamodb, membership ? MEMBERSHIP_READ : target.slice(TARGET_PREFIX.length));
       return;
     }
     const host = request.getHeader('host');

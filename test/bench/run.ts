@@ -4,7 +4,7 @@ import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CaseEventBody } from '../../workflows/case-events.schema.ts';
-import { countRoundTrips } from './round-trips.ts';
+import { countRoundTrips, MEMBERSHIP_READ, markMembershipReads } from './round-trips.ts';
 import {
   combine,
   formatSpread,
@@ -90,6 +90,9 @@ console.log('Starting the local stack (DynamoDB Local, s3rver, ses-local, cognit
 const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
 // Whatever ends this process, no emulator outlives it.
 process.on('exit', () => stack.killNow());
+// The handlers run here and share one DynamoDB client: its membership reads are counted apart.
+const { createDocumentClient } = await import('../../shared/store/dynamo.ts');
+markMembershipReads(createDocumentClient());
 
 /** Timed samples per operation label, in the order the labels first appear. */
 const samples = new Map<string, Sample[]>();
@@ -282,6 +285,52 @@ async function lifecycle(n: number, size: FileSize): Promise<void> {
   }
 }
 
+/**
+ * What knowing the caller costs: a user's first request to a container reads its membership
+ * (one GetItem), the next ones within the minute read nothing. Measured on `GET /me`, which makes
+ * no other round trip, for users invited just before (so no container has seen them).
+ */
+async function membershipCost(users: number): Promise<void> {
+  for (let i = 0; i < users; i++) {
+    const email = `bench-${Date.now()}-${i}@example.org`;
+    await call('POST /admin/users (invite)', 'POST', '/admin/users', {
+      as: COORDINATEUR,
+      body: { email, role: 'partenaire', organisationId: 'region' },
+      expected: 201,
+    });
+    tokens.set(email, await fetchToken(email));
+    await call('GET /me (membership not yet cached)', 'GET', '/me', { as: email });
+    await call('GET /me (membership cached)', 'GET', '/me', { as: email });
+  }
+}
+
+/**
+ * How long a revoked user keeps its reach, measured with the real clock: the user's membership
+ * is cached by a request, the coordinateur disables it, and the user's old token asks `GET /me`
+ * every 250 ms until it is refused. At most the cache's 60 s by construction; this measures it.
+ */
+async function revocationDelay(): Promise<number> {
+  const email = `bench-revocation-${Date.now()}@example.org`;
+  const invited = await call('POST /admin/users (invite)', 'POST', '/admin/users', {
+    as: COORDINATEUR,
+    body: { email, role: 'partenaire', organisationId: 'region' },
+    expected: 201,
+  });
+  tokens.set(email, await fetchToken(email));
+  await call('GET /me (membership not yet cached)', 'GET', '/me', { as: email });
+  await call('PATCH /admin/users/{id} (disable)', 'PATCH', `/admin/users/${invited.json.userId}`, {
+    as: COORDINATEUR,
+    body: { enabled: false },
+  });
+  const disabledAt = performance.now();
+  for (;;) {
+    const res = await fetch(`${stack.url}/me`, { headers: { authorization: `Bearer ${tokens.get(email)}` } });
+    if (res.status === 403) return (performance.now() - disabledAt) / 1000;
+    if (res.status !== 200) throw new UnexpectedStatus(`GET /me during revocation → ${res.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 const byOperationText = (byOperation: Record<string, Spread>) =>
   Object.entries(byOperation)
     .map(([op, s]) => `${op} ${formatSpread(s)}`)
@@ -307,6 +356,13 @@ try {
   const wallStart = performance.now();
   for (let n = 1; n <= runs; n++) for (const size of FILE_SIZES) await lifecycle(n, size);
   const wallSeconds = (performance.now() - wallStart) / 1000;
+  // Membership reads during the lifecycles: one per user and container each minute at most.
+  const lifecycleSamples = [...samples.values()].flat();
+  const membershipReads = lifecycleSamples.reduce((n, s) => n + (s.roundTrips[MEMBERSHIP_READ] ?? 0), 0);
+  const lifecycleRequests = lifecycleSamples.filter((s) => Object.keys(s.roundTrips).length > 0).length;
+  await membershipCost(Math.min(runs, 10));
+  console.log('Measuring the revocation delay with the real clock (up to a minute)…');
+  const revocationSeconds = await revocationDelay();
 
   const figures = [...samples]
     .filter(([, list]) => list.length > 0)
@@ -327,8 +383,10 @@ try {
   const offTarget = figures
     .filter((f) => f.operation.startsWith('POST events'))
     .filter((f) => {
-      const counts = Object.fromEntries(Object.entries(f.byOperation).map(([op, s]) => [op, s.max]));
-      const constant = Object.values(f.byOperation).every((s) => s.min === s.max);
+      // Knowing the caller is measured apart (below): a membership read is not the event's own.
+      const own = Object.entries(f.byOperation).filter(([op]) => op !== MEMBERSHIP_READ);
+      const counts = Object.fromEntries(own.map(([op, s]) => [op, s.max]));
+      const constant = own.every(([, s]) => s.min === s.max);
       return !constant || !sameCounts(counts, target);
     })
     .map((f) => ({ operation: f.operation, roundTrips: roundTripsText(f) }));
@@ -357,6 +415,7 @@ try {
     `${ROUND_TRIP}: per lifecycle, the upload of the validated rapport (ticket + storage POST + confirm) + the partenaire’s link + the file GET, their latencies and round trips added; the downloaded bytes are checked equal to the uploaded ones, and the confirmed SHA-256 to theirs.`,
     'The second GIVE_AVIS carries an Idempotency-Key and is then sent again with the same key and body (a client retry): it gets the first answer back.',
     `One untimed lifecycle per file size runs first: the first request of each handler module pays its import, and the referentiel is read once then cached for 5 minutes per container.`,
+    `Each request's caller is its membership, read by the caller's sub (${MEMBERSHIP_READ}) and cached 60 s per container: a warm request reads nothing for it. The GET /me rows measure it apart: users invited just before, first request then second.`,
   ];
   const result = {
     date: startedAt.toISOString(),
@@ -371,6 +430,11 @@ try {
     documentRoundTrip: roundTripFigures,
     offTarget,
     firstUse,
+    membership: {
+      readsDuringLifecycles: membershipReads,
+      requestsDuringLifecycles: lifecycleRequests,
+      revocationSeconds: Math.round(revocationSeconds * 10) / 10,
+    },
     notes,
   };
 
@@ -408,7 +472,14 @@ Runs     ${runs} timed rounds of ${FILE_SIZES.length} lifecycles, rapport of ${F
         ` confirm's S3 calls: ${confirm ? byOperationText(confirm.s3ByOperation) : 'none measured'}`,
     );
   });
-  console.log(`\nTarget for a POST event: GetItem 1 + TransactWriteItems 1.`);
+  console.log(
+    `\nKnowing the caller: ${membershipReads} membership reads (${MEMBERSHIP_READ}) over ${lifecycleRequests} timed lifecycle requests` +
+      ` (${wallSeconds.toFixed(0)} s, 5 users): each user's membership is read once per container and minute, then served from the cache.`,
+  );
+  console.log(
+    `Revocation: a disabled user's old token was refused ${revocationSeconds.toFixed(1)} s after the change (cache: 60 s).`,
+  );
+  console.log(`\nTarget for a POST event: GetItem 1 + TransactWriteItems 1 (membership reads apart).`);
   if (offTarget.length === 0) console.log('  Every POST event measured meets it.');
   for (const o of offTarget) console.log(`  ${o.operation}: ${o.roundTrips}`);
   console.log('\nFirst use (the untimed warm-up lifecycle), where it differed from the timed runs:');
