@@ -1,0 +1,235 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { seedReferentiel } from '../../../infra/local/seed-data.ts';
+import type { Caller } from '../../../shared/domain/caller.ts';
+import {
+  isEnabledCoordinateur,
+  type Membership,
+  type MembershipChange,
+} from '../../../shared/domain/membership.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+  ValidationError,
+} from '../../../shared/http/problem.ts';
+import { changeUser, inviteUser, listUsers } from '../../../shared/users/admin-users.ts';
+import type { MembershipStore, UserDeps, UserDirectory } from '../../../shared/users/ports.ts';
+
+/** Memberships in memory, with the same rules as the table: versions, journal, coordinateur floor. */
+function memoryStore(): MembershipStore & { rows: Map<string, Membership>; entries: MembershipChange[] } {
+  const rows = new Map<string, Membership>();
+  const entries: MembershipChange[] = [];
+  return {
+    rows,
+    entries,
+    async get(userId) {
+      return rows.get(userId);
+    },
+    async list(tenant) {
+      return [...rows.values()]
+        .filter((m) => m.tenant === tenant)
+        .sort((a, b) => a.email.localeCompare(b.email));
+    },
+    async save({ membership, expectedVersion, entry }) {
+      const current = rows.get(membership.userId);
+      if (expectedVersion === undefined ? current : current?.version !== expectedVersion) return 'conflict';
+      const enabled = [...rows.values()].filter(
+        (m) => m.tenant === membership.tenant && isEnabledCoordinateur(m),
+      );
+      if (isEnabledCoordinateur(entry.before) && !isEnabledCoordinateur(entry.after) && enabled.length <= 1) {
+        return 'last-coordinateur';
+      }
+      rows.set(membership.userId, membership);
+      entries.push(entry);
+      return 'saved';
+    },
+    async journal() {
+      return { items: [...entries].reverse() };
+    },
+  };
+}
+
+/** Accounts in memory; `failNext` makes the next call fail as a network error would. */
+function memoryDirectory(): UserDirectory & {
+  accounts: Map<string, { userId: string; enabled: boolean }>;
+  failNext: boolean;
+} {
+  const accounts = new Map<string, { userId: string; enabled: boolean }>();
+  let n = 0;
+  const directory = {
+    accounts,
+    failNext: false,
+    async invite(email: string) {
+      const existing = accounts.get(email);
+      if (existing) return { userId: existing.userId, existed: true };
+      const userId = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+      accounts.set(email, { userId, enabled: true });
+      return { userId, existed: false };
+    },
+    async setEnabled(email: string, enabled: boolean) {
+      if (directory.failNext) {
+        directory.failNext = false;
+        throw new Error('cognito-idp unreachable');
+      }
+      const account = accounts.get(email);
+      if (account) account.enabled = enabled;
+    },
+  };
+  return directory;
+}
+
+const coordinateur: Caller = {
+  sub: 'c0000000-0000-4000-8000-000000000001',
+  email: 'coordination@caf13.example.org',
+  tenant: 'caf13',
+  role: 'coordinateur',
+  organisationId: 'caf13-coordination',
+};
+const notToBeRead = () => {
+  throw new Error('the body must not be read');
+};
+
+describe('the administration of users', () => {
+  let store: ReturnType<typeof memoryStore>;
+  let directory: ReturnType<typeof memoryDirectory>;
+  let deps: UserDeps;
+
+  beforeEach(async () => {
+    store = memoryStore();
+    directory = memoryDirectory();
+    deps = {
+      memberships: store,
+      directory,
+      referentiel: async () => seedReferentiel,
+      now: () => new Date('2026-11-25T09:00:00.000Z'),
+      cursorSecret: 'unit-test-cursor-secret',
+    };
+    // The tenant's one coordinateur.
+    await store.save({
+      membership: {
+        userId: coordinateur.sub,
+        email: coordinateur.email,
+        tenant: 'caf13',
+        role: 'coordinateur',
+        organisationId: 'caf13-coordination',
+        enabled: true,
+        createdAt: '2026-11-01T00:00:00.000Z',
+        updatedAt: '2026-11-01T00:00:00.000Z',
+        version: 1,
+      },
+      entry: {
+        at: '2026-11-01T00:00:00.000Z',
+        userId: coordinateur.sub,
+        email: coordinateur.email,
+        action: 'seeded',
+        by: { userId: 'seed', email: 'seed' },
+        after: { role: 'coordinateur', organisationId: 'caf13-coordination', enabled: true },
+      },
+    });
+  });
+
+  it('refuses any other role before reading the request (403 before 400, before 404)', async () => {
+    const gestionnaire: Caller = { ...coordinateur, role: 'gestionnaire', organisationId: 'cs-tilleuls' };
+    await expect(listUsers(deps, gestionnaire)).rejects.toThrow(ForbiddenError);
+    await expect(inviteUser(deps, gestionnaire, notToBeRead)).rejects.toThrow(ForbiddenError);
+    await expect(changeUser(deps, gestionnaire, 'unknown', notToBeRead)).rejects.toThrow(ForbiddenError);
+  });
+
+  it('finds the user before reading the patch (404 before 400), and only in the caller’s tenant', async () => {
+    await expect(changeUser(deps, coordinateur, 'unknown', notToBeRead)).rejects.toThrow(NotFoundError);
+    const other = await inviteUser(deps, coordinateur, () => ({
+      email: 'ailleurs@example.org',
+      role: 'partenaire',
+      organisationId: 'etat',
+    }));
+    const elsewhere = { ...coordinateur, tenant: 'caf84', organisationId: 'caf84-coordination' };
+    await expect(changeUser(deps, elsewhere, other.userId, notToBeRead)).rejects.toThrow(NotFoundError);
+    const invalid = () => {
+      throw new ValidationError([{ path: 'body', message: 'bad' }]);
+    };
+    await expect(changeUser(deps, coordinateur, other.userId, invalid)).rejects.toThrow(ValidationError);
+  });
+
+  it('gives a membership to an account left without one by a crash, instead of a 409 that would strand it', async () => {
+    // A first attempt created the account, then failed before the membership was written.
+    await directory.invite('orpheline@example.org');
+    directory.accounts.set('orpheline@example.org', {
+      ...(directory.accounts.get('orpheline@example.org') as { userId: string; enabled: boolean }),
+      enabled: false,
+    });
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'orpheline@example.org',
+      role: 'prestataire',
+      organisationId: 'cabinet-b',
+    }));
+    expect(store.rows.get(user.userId)).toMatchObject({ role: 'prestataire', enabled: true });
+    expect(directory.accounts.get('orpheline@example.org')?.enabled).toBe(true);
+    // The retry of an invitation that did complete is a 409.
+    await expect(
+      inviteUser(deps, coordinateur, () => ({
+        email: 'orpheline@example.org',
+        role: 'prestataire',
+        organisationId: 'cabinet-b',
+      })),
+    ).rejects.toThrow(ConflictError);
+  });
+
+  it('disables the membership first: if the identity provider then fails, the user is already revoked, and a retry finishes', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'a-revoquer@example.org',
+      role: 'partenaire',
+      organisationId: 'etat',
+    }));
+    directory.failNext = true;
+    await expect(changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }))).rejects.toThrow(
+      'cognito-idp unreachable',
+    );
+    expect(store.rows.get(user.userId)?.enabled).toBe(false);
+    expect(directory.accounts.get('a-revoquer@example.org')?.enabled).toBe(true);
+
+    const entriesBefore = store.entries.length;
+    await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
+    expect(directory.accounts.get('a-revoquer@example.org')?.enabled).toBe(false);
+    // Nothing changed in the membership the second time: no second journal entry.
+    expect(store.entries.length).toBe(entriesBefore);
+  });
+
+  it('checks the organisation against the new role, and records before and after', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'federation@example.org',
+      role: 'gestionnaire',
+      organisationId: 'fed-ifac',
+    }));
+    await expect(changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }))).rejects.toThrow(
+      UnprocessableError,
+    );
+    const moved = await changeUser(deps, coordinateur, user.userId, () => ({ organisationId: 'cs-mistral' }));
+    expect(moved.organisationId).toBe('cs-mistral');
+    expect(store.entries.at(-1)).toMatchObject({
+      action: 'changed',
+      by: { userId: coordinateur.sub, email: coordinateur.email },
+      before: { organisationId: 'fed-ifac' },
+      after: { organisationId: 'cs-mistral' },
+    });
+  });
+
+  it('keeps the last enabled coordinateur (409), and lets one go once another is there', async () => {
+    await expect(
+      changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false })),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      changeUser(deps, coordinateur, coordinateur.sub, () => ({
+        role: 'partenaire',
+        organisationId: 'caf13',
+      })),
+    ).rejects.toThrow(ConflictError);
+    await inviteUser(deps, coordinateur, () => ({
+      email: 'relais@caf13.example.org',
+      role: 'coordinateur',
+      organisationId: 'caf13-coordination',
+    }));
+    const left = await changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false }));
+    expect(left.enabled).toBe(false);
+  });
+});
