@@ -67,6 +67,22 @@ function findUser(cognito: CognitoIdentityProviderClient, userPoolId: string, em
     });
 }
 
+/** The local password, made permanent: the account signs in without a first-login challenge. */
+export async function setLocalPassword(
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  email: string,
+): Promise<void> {
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: email,
+      Password: LOCAL_PASSWORD,
+      Permanent: true,
+    }),
+  );
+}
+
 const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) =>
   attributes?.find((a) => a.Name === 'sub')?.Value as string;
 
@@ -98,14 +114,7 @@ export async function ensureAccounts(
         ],
       }),
     );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: email,
-        Password: LOCAL_PASSWORD,
-        Permanent: true,
-      }),
-    );
+    await setLocalPassword(cognito, userPoolId, email);
     subs.set(email, subOf(User?.Attributes));
     created++;
   }
@@ -125,14 +134,7 @@ export async function issueLocalToken(
   if (user.Enabled === false) throw new ForbiddenError(`The account ${email} is disabled.`);
   // An invited user has a temporary password to change at first sign-in; locally, the local one.
   if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: identity.userPoolId,
-        Username: email,
-        Password: LOCAL_PASSWORD,
-        Permanent: true,
-      }),
-    );
+    await setLocalPassword(cognito, identity.userPoolId, email);
   }
   const result = await cognito.send(
     new AdminInitiateAuthCommand({

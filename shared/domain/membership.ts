@@ -97,21 +97,8 @@ export const UserSchema = z
 
 export type UserView = z.infer<typeof UserSchema>;
 
-export const userView = ({
-  userId,
-  email,
-  role,
-  organisationId,
-  enabled,
-  createdAt,
-}: Membership): UserView => ({
-  userId,
-  email,
-  role,
-  organisationId,
-  enabled,
-  createdAt,
-});
+/** A membership as the administration shows it (the schema keeps only its fields). */
+export const userView = (membership: Membership): UserView => UserSchema.parse(membership);
 
 export const InvitationSchema = z
   .strictObject({
