@@ -20,7 +20,7 @@ let container: string;
 
 async function asContainer(method: string, path: string, token: string) {
   const res = await fetch(`${container}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
 async function invite(role: string, organisationId: string) {
