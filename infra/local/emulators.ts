@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import S3rver from 's3rver';
+import { dynamoDBLocalArgs } from './dynamodb-local.ts';
 import { ManagedProcess, waitForHttp } from './processes.ts';
 
 const require = createRequire(import.meta.url);
@@ -43,8 +44,8 @@ const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the four AWS wire-protocol emulators: DynamoDB Local (Java) and cognito-local and
- * aws-ses-v2-local as child processes, s3rver in this process. They start in parallel;
- * if one fails, those already up are stopped before the error is thrown.
+ * aws-ses-v2-local as child processes, s3rver in this process, each listening on HOST only.
+ * They start in parallel; if one fails, those already up are stopped before the error is thrown.
  */
 export async function startEmulators({ ports, dataDir }: EmulatorOptions): Promise<RunningEmulators> {
   const root = dataDir ?? mkdtempSync(join(tmpdir(), 'renfort-'));
@@ -69,15 +70,12 @@ export async function startEmulators({ ports, dataDir }: EmulatorOptions): Promi
     ManagedProcess.start(
       'DynamoDB Local',
       'java',
-      [
-        `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
-        '-jar',
-        join(jarDir, 'DynamoDBLocal.jar'),
-        '-sharedDb',
-        '-port',
-        String(ports.dynamodb),
-        ...(dataDir ? ['-dbPath', folder('dynamodb')] : ['-inMemory']),
-      ],
+      dynamoDBLocalArgs({
+        jarDir,
+        host: HOST,
+        port: ports.dynamodb,
+        ...(dataDir && { dbPath: folder('dynamodb') }),
+      }),
       { cwd: jarDir },
     ),
     ManagedProcess.start(
