@@ -46,18 +46,18 @@ function compiledLauncher(jar: string, release: string): string | undefined {
   if (existsSync(join(folder, 'DynamoDBLocalLoopback.class'))) return folder;
   // Compiled aside, then renamed: two stacks starting at once never see half a folder.
   const draft = `${folder}.${process.pid}`;
-  mkdirSync(draft, { recursive: true });
-  const javac = spawnSync('javac', ['--release', '17', '-cp', jar, '-d', draft, LAUNCHER], {
-    stdio: 'ignore',
-  });
-  if (javac.status !== 0) {
-    rmSync(draft, { recursive: true, force: true });
-    return undefined;
-  }
   try {
+    mkdirSync(draft, { recursive: true });
+    const javac = spawnSync('javac', ['--release', '17', '-cp', jar, '-d', draft, LAUNCHER], {
+      stdio: 'ignore',
+    });
+    if (javac.status !== 0) return undefined;
     renameSync(draft, folder);
+    return folder;
   } catch {
-    rmSync(draft, { recursive: true, force: true }); // another start got there first
+    // A read-only cache, or another start that got there first.
+    return existsSync(join(folder, 'DynamoDBLocalLoopback.class')) ? folder : undefined;
+  } finally {
+    rmSync(draft, { recursive: true, force: true });
   }
-  return folder;
 }
