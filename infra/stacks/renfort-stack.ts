@@ -26,6 +26,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { STAGING_PREFIX } from '../../shared/documents/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { writeGroupEntries } from './group-entries.ts';
@@ -83,6 +84,17 @@ export class RenfortStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'documents/',
       removalPolicy: RemovalPolicy.RETAIN,
+      // Uploads land under incoming/ until confirm copies them to their key: what is never confirmed
+      // (and each staging object once copied) goes after a day, old versions and partial uploads too.
+      lifecycleRules: [
+        {
+          id: 'expire-unconfirmed-uploads',
+          prefix: STAGING_PREFIX,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       // Browsers POST files straight to the bucket with a presigned policy, and fetch them with a presigned GET.
       cors: [
         {
@@ -162,30 +174,35 @@ export class RenfortStack extends Stack {
       return f;
     };
 
+    /** Confirmed documents, and the staging prefix uploads go to first. */
+    const DOCUMENT_PREFIXES = ['centres/*', `${STAGING_PREFIX}*`];
     const grants: Record<Permission, (f: NodejsFunction) => void> = {
       'table:read': (f) => table.grantReadData(f),
       'table:write': (f) => table.grantWriteData(f),
       'documents:read': (f) => {
-        // Without ListBucket, S3 answers 403 instead of 404 for a missing key.
+        // Without ListBucket, S3 answers 403 instead of 404 for a missing key (a staging object
+        // never posted must be a 404 to confirm's CopyObject).
         f.addToRolePolicy(
           new PolicyStatement({
             actions: ['s3:ListBucket'],
             resources: [documents.bucketArn],
-            conditions: { StringLike: { 's3:prefix': ['centres/*'] } },
+            conditions: { StringLike: { 's3:prefix': DOCUMENT_PREFIXES } },
           }),
         );
         f.addToRolePolicy(
           new PolicyStatement({
             actions: ['s3:GetObject', 's3:GetObjectVersion'],
-            resources: [documents.arnForObjects('centres/*')],
+            resources: DOCUMENT_PREFIXES.map((prefix) => documents.arnForObjects(prefix)),
           }),
         );
       },
+      // The presigned POST is signed by the function's role (PutObject on incoming/), confirm copies
+      // to centres/ and deletes what it refuses or has copied.
       'documents:write': (f) =>
         f.addToRolePolicy(
           new PolicyStatement({
             actions: ['s3:PutObject', 's3:DeleteObject'],
-            resources: [documents.arnForObjects('centres/*')],
+            resources: DOCUMENT_PREFIXES.map((prefix) => documents.arnForObjects(prefix)),
           }),
         ),
       'users:admin': (f) =>
@@ -247,6 +264,11 @@ export class RenfortStack extends Stack {
         id: iam5(`Resource::<${logicalId(documents)}.Arn>/centres/*`),
         reason:
           'Objects under the centres/ prefix of the one documents bucket; each key is checked by the API.',
+      },
+      {
+        id: iam5(`Resource::<${logicalId(documents)}.Arn>/${STAGING_PREFIX}*`),
+        reason:
+          'Uploads staged under incoming/ (expired after a day), each key signed and checked by the API.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-COG2',

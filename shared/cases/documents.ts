@@ -6,6 +6,7 @@ import {
   maySeeDocument,
   mayUpload,
   rapportVersion,
+  relationTo,
 } from '../access/policy.ts';
 import {
   type AccessLogEntry,
@@ -13,6 +14,7 @@ import {
   type DocumentView,
   documentKey,
   type NewDocumentSchema,
+  stagingKey,
 } from '../documents/document.ts';
 import {
   type AllowedContentType,
@@ -21,7 +23,14 @@ import {
   SNIFF_BYTES,
 } from '../documents/file-types.ts';
 import type { Caller } from '../domain/caller.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/problem.ts';
+import type { CaseRecord } from '../domain/case.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  type ProblemError,
+  UnprocessableError,
+} from '../http/problem.ts';
 import { decodeAccessLogCursor, encodeAccessLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { visibleCase } from './visible-case.ts';
@@ -29,6 +38,8 @@ import { visibleCase } from './visible-case.ts';
 /** A presigned POST lives 15 minutes; a download link 5. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 export const DOWNLOAD_TTL_SECONDS = 5 * 60;
+/** Upload tickets of a case that may wait for their file at once (each lives UPLOAD_TTL_SECONDS). */
+export const MAX_PENDING_UPLOADS = 20;
 
 async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, documentId: string) {
   const document = await deps.cases.getDocument(caller.tenant, caseId, documentId);
@@ -39,10 +50,11 @@ async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, 
 const inSeconds = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
 /**
- * Records a document as `pending` and hands back a presigned POST for its one key.
+ * Records a document as `pending` and hands back a presigned POST for its staging key.
  * 1. the case must be visible (404); the request well-formed (400)
  * 2. this relation uploads this kind (403), in this status (409)
- * 3. record the document, presign the upload (the file never passes through the API)
+ * 3. record the document in a free upload slot of the case (409 when all are taken)
+ * 4. presign the upload (the file never passes through the API)
  */
 export async function requestUpload(
   deps: CaseDeps,
@@ -59,7 +71,7 @@ export async function requestUpload(
 
   const now = deps.now();
   const id = deps.newDocumentId();
-  const document: DocumentRecord = {
+  const pending: DocumentRecord = {
     id,
     caseId,
     kind: body.kind,
@@ -72,16 +84,26 @@ export async function requestUpload(
     uploadedBy: caller.sub,
     createdAt: now.toISOString(),
   };
-  await deps.cases.putDocument(caller.tenant, document);
+  const expiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000);
+  const document = await deps.cases.issueUploadTicket(caller.tenant, pending, {
+    slots: MAX_PENDING_UPLOADS,
+    expiresAt,
+  });
+  if (!document) {
+    throw new ConflictError(
+      `This case already has ${MAX_PENDING_UPLOADS} uploads waiting for their file, the most at once: ` +
+        'confirm one, or wait until a ticket expires (15 minutes).',
+    );
+  }
   const { url, fields } = await deps.files.presignUpload({
-    key: document.key,
+    key: stagingKey(document),
     contentType: document.contentType,
     maxBytes: MAX_DOCUMENT_BYTES,
     expiresIn: UPLOAD_TTL_SECONDS,
   });
   return {
     document: documentView(record, document),
-    upload: { method: 'POST' as const, url, fields, expiresAt: inSeconds(now, UPLOAD_TTL_SECONDS) },
+    upload: { method: 'POST' as const, url, fields, expiresAt: expiresAt.toISOString() },
   };
 }
 
@@ -99,10 +121,20 @@ async function inspect(deps: CaseDeps, key: string, versionId?: string) {
   return { sha256: hash.digest('hex'), length, leading: new Uint8Array(Buffer.concat(leading)) };
 }
 
+/** How many times confirm re-reads a case whose status changed under it before giving up. */
+const CONFIRM_ATTEMPTS = 3;
+
 /**
- * The uploader confirms: the object must be there, of the declared size (at most 20 MiB), of
- * the declared type, and its bytes must look like that type. Otherwise it is deleted and the
- * answer is 422 with the reason; the document never becomes `available`.
+ * The uploader confirms. Primary course:
+ * 1. the upload window must still be open for this kind in the case's current status (else 409)
+ * 2. copy the staging object to the document's key, server-side (422 when nothing was posted)
+ * 3. check that copy, never the staging object: at most 20 MiB, of the declared size and
+ *    type, bytes that look like that type (else 422); so a re-POST with a still-valid form
+ *    cannot change what was checked
+ * 4. make the document `available` under the condition that the case is still in the status
+ *    checked in 1 (a changed status is read again: 409 if the window has closed meanwhile)
+ * A refused upload is marked `rejected` with the reason and its objects are deleted: it never
+ * becomes `available`.
  */
 export async function confirmUpload(
   deps: CaseDeps,
@@ -110,7 +142,8 @@ export async function confirmUpload(
   caseId: string,
   documentId: string,
 ): Promise<DocumentView> {
-  const { record } = await visibleCase(deps, caller, caseId);
+  const visible = await visibleCase(deps, caller, caseId);
+  let record = visible.record;
   const document = await existingDocument(deps, caller, caseId, documentId);
   if (document.uploadedBy !== caller.sub) throw new ForbiddenError('Only the uploader confirms a document.');
   if (document.status === 'available') return documentView(record, document);
@@ -118,29 +151,43 @@ export async function confirmUpload(
     throw new ConflictError(`This upload was refused (${document.rejection}); request a new one.`);
   }
 
-  const head = await deps.files.head(document.key);
-  if (!head) throw new UnprocessableError('No file has been uploaded for this document yet.');
-  const reject = async (reason: string): Promise<never> => {
-    await deps.files.remove(document.key);
-    await deps.cases.replaceDocument(
-      caller.tenant,
-      { ...document, status: 'rejected', rejection: reason },
-      'pending',
-    );
-    throw new UnprocessableError(`The upload was refused: ${reason}.`);
+  const staging = stagingKey(document);
+  /** Marks the document rejected, then deletes its objects: never those of a document that moved on. */
+  const refuse = async (reason: string, answer: ProblemError): Promise<never> => {
+    const rejected: DocumentRecord = { ...document, status: 'rejected', rejection: reason };
+    if (!(await deps.cases.replaceDocument(caller.tenant, rejected, 'pending'))) throw changedMeanwhile();
+    await Promise.all([
+      deps.files.remove(staging),
+      deps.files.remove(document.key),
+      deps.cases.releaseUploadSlot(caller.tenant, document),
+    ]);
+    throw answer;
   };
-  if (head.size > MAX_DOCUMENT_BYTES) await reject(`the file is over ${MAX_DOCUMENT_BYTES} bytes`);
+  const windowClosed = (status: string) => {
+    const reason = `no ${document.kind} can be confirmed while the case is ${status}`;
+    return refuse(reason, new ConflictError(`The upload was refused: ${reason}.`));
+  };
+  const invalid = (reason: string) =>
+    refuse(reason, new UnprocessableError(`The upload was refused: ${reason}.`));
+
+  if (mayUpload(visible.relation, document.kind, record.status) !== 'ok') await windowClosed(record.status);
+
+  const copied = await deps.files.copy(staging, document.key);
+  const head = copied && (await deps.files.head(document.key, copied.versionId));
+  if (!head) throw new UnprocessableError('No file has been uploaded for this document yet.');
+  if (head.size > MAX_DOCUMENT_BYTES) await invalid(`the file is over ${MAX_DOCUMENT_BYTES} bytes`);
   if (head.size !== document.size)
-    await reject(`the file has ${head.size} bytes, ${document.size} were declared`);
+    await invalid(`the file has ${head.size} bytes, ${document.size} were declared`);
   if (head.contentType !== document.contentType) {
-    await reject(
+    await invalid(
       `the file is stored as ${head.contentType ?? 'no type'}, ${document.contentType} was declared`,
     );
   }
-  const { sha256, length, leading } = await inspect(deps, document.key, head.versionId);
-  if (length !== document.size) await reject(`the file has ${length} bytes, ${document.size} were declared`);
+  const versionId = copied.versionId ?? head.versionId;
+  const { sha256, length, leading } = await inspect(deps, document.key, versionId);
+  if (length !== document.size) await invalid(`the file has ${length} bytes, ${document.size} were declared`);
   if (!bytesMatchType(document.contentType as AllowedContentType, leading)) {
-    await reject(`its content is not ${document.contentType}`);
+    await invalid(`its content is not ${document.contentType}`);
   }
 
   const available: DocumentRecord = {
@@ -148,13 +195,31 @@ export async function confirmUpload(
     status: 'available',
     sha256,
     confirmedAt: deps.now().toISOString(),
-    ...(head.versionId && { versionId: head.versionId }),
+    ...(versionId && { versionId }),
   };
-  if (!(await deps.cases.replaceDocument(caller.tenant, available, 'pending'))) {
-    throw new ConflictError('This document changed while it was being confirmed.');
+  for (let attempt = 1; ; attempt++) {
+    const result = await deps.cases.confirmDocument(caller.tenant, available, record.status);
+    if (result === 'confirmed') break;
+    if (result === 'document-moved') throw changedMeanwhile();
+    // The case changed status after the check: the window may still be open in the new one.
+    const fresh = await deps.cases.get(caller.tenant, caseId);
+    const freshRelation = fresh && relationTo(caller, fresh);
+    if (!fresh || !freshRelation || mayUpload(freshRelation, document.kind, fresh.status) !== 'ok') {
+      await windowClosed(fresh?.status ?? record.status);
+    }
+    if (attempt === CONFIRM_ATTEMPTS) throw new ConflictError('The case kept changing; confirm again.');
+    record = fresh as CaseRecord;
   }
+  // The staging copy and the slot are done with; what this misses, the lifecycle rule (a day)
+  // and the slot's expiry (15 minutes) take care of: the document is available either way.
+  await Promise.allSettled([
+    deps.files.remove(staging),
+    deps.cases.releaseUploadSlot(caller.tenant, document),
+  ]);
   return documentView(record, available);
 }
+
+const changedMeanwhile = () => new ConflictError('This document changed while it was being confirmed.');
 
 export async function listDocuments(deps: CaseDeps, caller: Caller, caseId: string): Promise<DocumentView[]> {
   const { record, relation } = await visibleCase(deps, caller, caseId);

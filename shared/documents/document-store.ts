@@ -10,8 +10,16 @@ export interface DocumentStore {
     maxBytes: number;
     expiresIn: number;
   }): Promise<{ url: string; fields: Record<string, string> }>;
-  /** Size and type of a stored object, or undefined when nothing was uploaded. */
-  head(key: string): Promise<{ size: number; contentType?: string; versionId?: string } | undefined>;
+  /**
+   * Copies an object within the bucket, server-side (type included); undefined when there is no
+   * object at `from`. `versionId` is the copy's version, where the bucket keeps versions.
+   */
+  copy(from: string, to: string): Promise<{ versionId?: string } | undefined>;
+  /** Size and type of a stored object (in the given version), or undefined when there is none. */
+  head(
+    key: string,
+    versionId?: string,
+  ): Promise<{ size: number; contentType?: string; versionId?: string } | undefined>;
   /** The object, in the given version when the bucket keeps versions. */
   read(key: string, versionId?: string): Promise<Readable>;
   remove(key: string): Promise<void>;

@@ -27,6 +27,8 @@ export interface DocumentRecord {
    */
   versionId?: string;
   rejection?: string;
+  /** The upload slot this pending ticket holds (see `MAX_PENDING_UPLOADS`), freed at confirm. */
+  uploadSlot?: number;
 }
 
 /** Half of a UTF-16 pair on its own: no character at all, and unencodable in a header. */
@@ -110,3 +112,11 @@ export type AccessLogEntry = z.infer<typeof AccessLogEntrySchema>;
 
 export const documentKey = (centreId: string, caseId: string, documentId: string) =>
   `centres/${centreId}/cases/${caseId}/documents/${documentId}`;
+
+/**
+ * Where the browser POSTs the file: a staging key under `incoming/`, which the bucket's lifecycle
+ * rule empties after a day. Confirm copies it to `key` and checks that copy, so that nothing
+ * posted after the check (a still-valid form) can reach the confirmed file.
+ */
+export const STAGING_PREFIX = 'incoming/';
+export const stagingKey = (document: Pick<DocumentRecord, 'key'>) => `${STAGING_PREFIX}${document.key}`;

@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  NoSuchKey,
   NotFound,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -32,9 +34,23 @@ export function createS3DocumentStore(): DocumentStore {
         Expires: expiresIn,
       });
     },
-    async head(key) {
+    async copy(from, to) {
       try {
-        const head = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
+        // Keys are made of [a-z0-9/-] only (documentKey): no encoding needed in CopySource.
+        const copied = await s3.send(
+          new CopyObjectCommand({ Bucket, Key: to, CopySource: `${Bucket}/${from}` }),
+        );
+        return copied.VersionId && copied.VersionId !== 'null' ? { versionId: copied.VersionId } : {};
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async head(key, versionId) {
+      try {
+        const head = await s3.send(
+          new HeadObjectCommand({ Bucket, Key: key, ...(versionId && { VersionId: versionId }) }),
+        );
         return {
           size: head.ContentLength ?? 0,
           ...(head.ContentType && { contentType: head.ContentType }),

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -184,14 +185,143 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       return strip<DocumentRecord>(Item, KEY_META);
     },
 
-    async putDocument(tenant: string, document: DocumentRecord): Promise<void> {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id), ...document },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
+    /**
+     * Records a pending document in a free upload slot of its case: one TransactWriteItems that
+     * claims the slot (empty, or its ticket expired) and puts the document. Free slots are tried in
+     * random order, so that simultaneous requests rarely collide; undefined when none is left.
+     */
+    async issueUploadTicket(
+      tenant: string,
+      document: DocumentRecord,
+      { slots, expiresAt }: { slots: number; expiresAt: Date },
+    ): Promise<DocumentRecord | undefined> {
+      const pk = keys.casePk(tenant, document.caseId);
+      const now = Math.floor(Date.parse(document.createdAt) / 1000);
+      const taken = new Set(
+        (
+          await queryPrefix<{ sk: string; [TTL_ATTRIBUTE]: number }>(
+            tenant,
+            document.caseId,
+            keys.uploadSlotPrefix,
+            ['pk'],
+          )
+        )
+          .filter((slot) => slot[TTL_ATTRIBUTE] > now)
+          .map((slot) => slot.sk),
       );
+      const free = Array.from({ length: slots }, (_, slot) => slot)
+        .filter((slot) => !taken.has(keys.uploadSlotSk(slot)))
+        .map((slot) => ({ slot, order: Math.random() }))
+        .sort((a, b) => a.order - b.order);
+      for (const { slot } of free) {
+        const stored = { ...document, uploadSlot: slot };
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      pk,
+                      sk: keys.uploadSlotSk(slot),
+                      kind: 'upload-slot',
+                      documentId: document.id,
+                      [TTL_ATTRIBUTE]: Math.floor(expiresAt.getTime() / 1000),
+                    },
+                    ConditionExpression: 'attribute_not_exists(pk) OR #expires <= :now',
+                    ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
+                    ExpressionAttributeValues: { ':now': now },
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { pk, sk: keys.documentSk(document.id), ...stored },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+              ],
+            }),
+          );
+          return stored;
+        } catch (error) {
+          // Another request took this slot first: try the next free one.
+          if (error instanceof TransactionCanceledException) continue;
+          throw error;
+        }
+      }
+      return undefined;
+    },
+
+    /** Frees a document's upload slot, unless another ticket took it after this one expired. */
+    async releaseUploadSlot(tenant: string, document: DocumentRecord): Promise<void> {
+      if (document.uploadSlot === undefined) return;
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.uploadSlotSk(document.uploadSlot) },
+            ConditionExpression: 'documentId = :id',
+            ExpressionAttributeValues: { ':id': document.id },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    /**
+     * Makes a checked document available, in one TransactWriteItems: a ConditionCheck that the
+     * case is still in the status the upload window was checked against, and the document put
+     * under `status = pending`. So no document becomes available once its window has closed.
+     */
+    async confirmDocument(
+      tenant: string,
+      document: DocumentRecord,
+      caseStatus: string,
+    ): Promise<ConfirmResult> {
+      const pk = keys.casePk(tenant, document.caseId);
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: { pk, sk: keys.caseSk },
+                  ConditionExpression: '#status = :status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': caseStatus },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { pk, sk: keys.documentSk(document.id), ...document },
+                  ConditionExpression: '#status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':pending': 'pending' },
+                },
+              },
+            ],
+          }),
+        );
+        return 'confirmed';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [caseCheck, documentPut] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (documentPut === 'ConditionalCheckFailed') return 'document-moved';
+        // A changed status, or (on DynamoDB itself) a TransactionConflict with the change that
+        // made it: the caller reads the case again and decides.
+        if (
+          caseCheck === 'ConditionalCheckFailed' ||
+          [caseCheck, documentPut].includes('TransactionConflict')
+        ) {
+          return 'case-moved';
+        }
+        throw error;
+      }
     },
 
     /** Replaces a document whose status is still `expected`; false when it has moved on. */

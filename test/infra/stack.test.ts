@@ -114,6 +114,42 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('expires never-confirmed uploads: incoming/ objects, their old versions and partial uploads, after a day', () => {
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket')).filter(
+      (b) => b.Properties.VersioningConfiguration?.Status === 'Enabled',
+    );
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'expire-unconfirmed-uploads',
+        Prefix: 'incoming/',
+        Status: 'Enabled',
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+  });
+
+  it('lets the documents group put, get and delete objects under incoming/ and centres/ only', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statements = Object.entries(policies)
+      .filter(([id]) => id.startsWith('FndocumentsServiceRoleDefaultPolicy'))
+      .flatMap(
+        ([, p]) =>
+          p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    /** The object paths an action is granted on: the last literal of each `Fn::Join`. */
+    const paths = (action: string) =>
+      statements
+        .filter((s) => [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat() as { 'Fn::Join': [string, unknown[]] }[])
+        .map((r) => String(r['Fn::Join'][1].at(-1)));
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:DeleteObject']) {
+      expect(paths(action).sort(), action).toEqual(['/centres/*', '/incoming/*']);
+    }
+  });
+
   it('keeps no membership in Cognito: no custom attribute, no group, and a user may write only its name', () => {
     // Membership lives in the table; nothing a user holds in Cognito could name a role,
     // an organisation or a tenant, and the attributes a user may write are listed one by one

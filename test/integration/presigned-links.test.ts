@@ -23,6 +23,8 @@ const SKEW_MS = 5_000;
 
 const keyOf = (c: CaseFacts, documentId: string) =>
   `centres/${c.centreId}/cases/${c.id}/documents/${documentId}`;
+/** Where the upload form sends the file, until confirm copies it to its key. */
+const stagingOf = (c: CaseFacts, documentId: string) => `incoming/${keyOf(c, documentId)}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PolicyDocument {
@@ -60,7 +62,7 @@ describe('presigned links', () => {
     fiche = await caseIn(api, 'fiche_transmise');
   });
 
-  it('issues a POST policy of at most 15 minutes, for exactly the case key and the declared type', async () => {
+  it('issues a POST policy of at most 15 minutes, for exactly the staging key and the declared type', async () => {
     const contentType = 'image/png';
     const before = Date.now();
     const ticket = await requestUpload(api, USERS.tilleuls, fiche.id, {
@@ -71,7 +73,7 @@ describe('presigned links', () => {
     });
     expect(ticket.status, ticket.text).toBe(201);
     const { upload, document } = ticket.json;
-    const key = keyOf(fiche, document.id);
+    const key = stagingOf(fiche, document.id);
     expect(upload.method).toBe('POST');
     expect(upload.url).toMatch(new RegExp(`/${LOCAL_BUCKET}/?$`));
     expect(upload.fields.key).toBe(key);
@@ -86,6 +88,46 @@ describe('presigned links', () => {
     expect(allowedValues(policy, 'Content-Type')).toEqual({ exact: [contentType], prefixes: [] });
     expect(allowedValues(policy, 'bucket')).toEqual({ exact: [LOCAL_BUCKET], prefixes: [] });
     expect(policy.conditions).toContainEqual(['content-length-range', 1, 20 * 1024 * 1024]);
+  });
+
+  it('stages the upload under incoming/, and confirm moves it to the case key', async () => {
+    const ticket = await requestUpload(api, USERS.tilleuls, fiche.id, { kind: 'piece_jointe' });
+    expect(ticket.status, ticket.text).toBe(201);
+    const id = ticket.json.document.id as string;
+    expect((await postToStorage(ticket.json.upload, SAMPLE.pdf, 'application/pdf')).status).toBe(204);
+    expect([await objectExists(stagingOf(fiche, id)), await objectExists(keyOf(fiche, id))]).toEqual([
+      true,
+      false,
+    ]);
+    const confirmed = await api.call('POST', `/cases/${fiche.id}/documents/${id}/confirm`, {
+      as: USERS.tilleuls,
+    });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect([await objectExists(stagingOf(fiche, id)), await objectExists(keyOf(fiche, id))]).toEqual([
+      false,
+      true,
+    ]);
+  });
+
+  it('keeps the confirmed file when the still-valid form is POSTed again, even on s3rver (no versions)', async () => {
+    const ticket = await requestUpload(api, USERS.tilleuls, fiche.id, { kind: 'piece_jointe' });
+    const id = ticket.json.document.id as string;
+    await postToStorage(ticket.json.upload, SAMPLE.pdf, 'application/pdf');
+    const confirmed = await api.call('POST', `/cases/${fiche.id}/documents/${id}/confirm`, {
+      as: USERS.tilleuls,
+    });
+    expect(confirmed.status, confirmed.text).toBe(200);
+
+    const swapped = Buffer.concat([Buffer.from('%PDF-1.7\n'), SAMPLE.executable]);
+    expect((await postToStorage(ticket.json.upload, swapped, 'application/pdf')).status).toBe(204);
+    const again = await api.call('POST', `/cases/${fiche.id}/documents/${id}/confirm`, {
+      as: USERS.tilleuls,
+    });
+    expect(again.json.document.sha256).toBe(confirmed.json.document.sha256);
+
+    const link = await api.call('GET', `/cases/${fiche.id}/documents/${id}`, { as: USERS.coordination });
+    const file = Buffer.from(await (await fetch(link.json.downloadUrl)).arrayBuffer());
+    expect(file.equals(SAMPLE.pdf)).toBe(true);
   });
 
   it('issues a GET of at most 5 minutes for the case key, which serves the uploaded bytes', async () => {

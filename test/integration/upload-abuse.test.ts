@@ -45,6 +45,14 @@ async function listing(caseId: string, as: string): Promise<Map<string, string>>
 
 const keyOf = (c: CaseFacts, documentId: string) =>
   `centres/${c.centreId}/cases/${c.id}/documents/${documentId}`;
+/** Where the upload form sends the file, until confirm copies it to its key. */
+const stagingOf = (c: CaseFacts, documentId: string) => `incoming/${keyOf(c, documentId)}`;
+
+/** Neither the staging object nor the document's own is left. */
+async function expectNoObject(c: CaseFacts, documentId: string) {
+  expect(await objectExists(stagingOf(c, documentId))).toBe(false);
+  expect(await objectExists(keyOf(c, documentId))).toBe(false);
+}
 
 /** Nothing `available` under this id, in the API's listing or in the table. */
 async function expectNotAvailable(c: CaseFacts, documentId: string, as: string) {
@@ -115,10 +123,10 @@ describe('upload abuse', () => {
     'refuses a file %s than declared at confirm: 422, object deleted, document never available',
     async (_, bytes, declaredSize) => {
       const id = await stage(fiche, gestionnaire, { kind: 'piece_jointe', bytes, declaredSize });
-      expect(await objectExists(keyOf(fiche, id))).toBe(true);
+      expect(await objectExists(stagingOf(fiche, id))).toBe(true);
       const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
       expect(problem.detail).toContain(`${bytes.length} bytes, ${declaredSize} were declared`);
-      expect(await objectExists(keyOf(fiche, id))).toBe(false);
+      await expectNoObject(fiche, id);
       expect((await repository.getDocument(TENANT, fiche.id, id))?.status).toBe('rejected');
       await expectNotAvailable(fiche, id, gestionnaire);
       // A refused upload stays refused: confirming again does not revive it.
@@ -131,7 +139,7 @@ describe('upload abuse', () => {
     const id = await stage(fiche, gestionnaire, { kind: 'piece_jointe', bytes, declaredSize: MAX });
     const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
     expect(problem.detail).toContain(`over ${MAX} bytes`);
-    expect(await objectExists(keyOf(fiche, id))).toBe(false);
+    await expectNoObject(fiche, id);
     await expectNotAvailable(fiche, id, gestionnaire);
   });
 
@@ -151,7 +159,7 @@ describe('upload abuse', () => {
       const id = await stage(fiche, gestionnaire, { kind: 'piece_jointe', filename, contentType, bytes });
       const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
       expect(problem.detail).toContain(`not ${contentType}`);
-      expect(await objectExists(keyOf(fiche, id))).toBe(false);
+      await expectNoObject(fiche, id);
       await expectNotAvailable(fiche, id, gestionnaire);
     },
   );
@@ -160,7 +168,7 @@ describe('upload abuse', () => {
     const id = await stage(fiche, gestionnaire, { kind: 'piece_jointe' }, 'text/html');
     const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
     expect(problem.detail).toContain('text/html');
-    expect(await objectExists(keyOf(fiche, id))).toBe(false);
+    await expectNoObject(fiche, id);
     await expectNotAvailable(fiche, id, gestionnaire);
   });
 
@@ -189,7 +197,7 @@ describe('upload abuse', () => {
       expectProblem(await confirm(fiche, id, stranger), 404);
     }
     expect((await repository.getDocument(TENANT, fiche.id, id))?.status).toBe('pending');
-    expect(await objectExists(keyOf(fiche, id))).toBe(true);
+    expect(await objectExists(stagingOf(fiche, id))).toBe(true);
     await expectNotAvailable(fiche, id, gestionnaire);
     const own = await confirm(fiche, id, gestionnaire);
     expect(own.status, own.text).toBe(200);
@@ -251,7 +259,7 @@ describe('upload abuse', () => {
       expect(ticket.status, ticket.text).toBe(201);
       const id = ticket.json.document.id as string;
       const key = keyOf(fiche, id);
-      expect(ticket.json.upload.fields.key).toBe(key);
+      expect(ticket.json.upload.fields.key).toBe(stagingOf(fiche, id));
       expect(ticket.json.document.filename).toBe(filename);
       expect(key).toMatch(/^centres\/cs-tilleuls\/cases\/[^/]+\/documents\/d-[0-9a-z]{26}$/);
       expect((await repository.getDocument(TENANT, fiche.id, id))?.key).toBe(key);
@@ -266,6 +274,7 @@ describe('upload abuse', () => {
       );
       expect(objects.Contents?.map((o) => o.Key)).toContain(key);
       expect(objects.Contents?.every((o) => /\/documents\/d-[0-9a-z]{26}$/.test(o.Key ?? ''))).toBe(true);
+      expect(await objectExists(stagingOf(fiche, id))).toBe(false);
 
       const link = await api.call('GET', `/cases/${fiche.id}/documents/${id}`, { as: USERS.coordination });
       expect(link.status, link.text).toBe(200);

@@ -38,7 +38,7 @@ describe('SUBMIT_RAPPORT', () => {
 });
 
 describe('a confirmed document keeps the object version that was checked', () => {
-  it('reads the version HeadObject saw, and signs downloads for that version only', async () => {
+  it('reads the version its own copy made, and signs downloads for that version only', async () => {
     const record = recordOf(caseIn('diagnostic_en_cours'));
     const consultant = caller(actors.singuliers);
     let stored: DocumentRecord = {
@@ -58,7 +58,8 @@ describe('a confirmed document keeps the object version that was checked', () =>
     const signed: (string | undefined)[] = [];
     const files: DocumentStore = {
       presignUpload: async () => ({ url: '', fields: {} }),
-      head: async () => ({ size: 9, contentType: 'application/pdf', versionId: 'v-checked' }),
+      copy: async () => ({ versionId: 'v-checked' }),
+      head: async (_key, versionId) => ({ size: 9, contentType: 'application/pdf', versionId }),
       read: async (_key, versionId) => {
         reads.push(versionId);
         return Readable.from([Buffer.from('%PDF-1.7\n')]);
@@ -73,10 +74,11 @@ describe('a confirmed document keeps the object version that was checked', () =>
       cases: {
         get: async () => record,
         getDocument: async () => stored,
-        replaceDocument: async (_tenant: string, document: DocumentRecord) => {
+        confirmDocument: async (_tenant: string, document: DocumentRecord) => {
           stored = document;
-          return true;
+          return 'confirmed';
         },
+        releaseUploadSlot: async () => {},
         putAccessLog: async () => {},
       },
       files,
