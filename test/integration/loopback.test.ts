@@ -83,3 +83,22 @@ describe('every emulator and the gateway listen on the loopback interface only',
     },
   );
 });
+
+describe('a web page the developer opens cannot reach the table', () => {
+  // DynamoDB Local checks no signature; what keeps a page's script out is that its preflight answer
+  // grants no origin (measured on 10.3.0, with and without its -cors option): a guard for upgrades.
+  it('DynamoDB Local answers no browser origin with CORS permission', async () => {
+    for (const origin of ['https://site-malveillant.example', 'null', 'http://127.0.0.1:3000']) {
+      // The preflight a page's fetch of DynamoDB's JSON API would send first.
+      const preflight = await fetch(endpoints.dynamodb, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-amz-target,authorization',
+        },
+      });
+      expect(preflight.headers.get('access-control-allow-origin'), origin).toBeNull();
+    }
+  });
+});
