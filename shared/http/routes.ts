@@ -8,6 +8,7 @@ import {
 } from '../documents/document.ts';
 import { ROLES } from '../domain/caller.ts';
 import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
+import { FicheDraftSchema } from '../domain/fiche.schema.ts';
 import {
   InvitationSchema,
   MembershipChangeSchema,
@@ -15,7 +16,6 @@ import {
   UserIdSchema,
   UserSchema,
 } from '../domain/membership.ts';
-import { FicheDraftSchema } from '../domain/fiche.schema.ts';
 import { ReferentielSchema } from '../domain/referentiel.ts';
 import { refId } from '../domain/text.ts';
 
@@ -379,7 +379,8 @@ export const routes = {
     operationId: 'inviteUser',
     method: 'POST',
     path: '/admin/users',
-    summary: 'Create an account with its membership; the identity provider sends the invitation (coordinateur)',
+    summary:
+      'Create an account with its membership; the identity provider sends the invitation (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/invite-user.handler.ts',
     group: 'admin',

@@ -9,11 +9,9 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 describe('GET /referentiel handler', () => {
   beforeEach(() => {
     dynamo.reset();
-    dynamo
-      .on(GetCommand, { Key: { pk: `USER#${TEST_SUB}`, sk: 'MEMBERSHIP' } })
-      .resolves({
-        Item: { pk: `USER#${TEST_SUB}`, sk: 'MEMBERSHIP', ...membershipFor('partenaire', 'etat') },
-      });
+    dynamo.on(GetCommand, { Key: { pk: `USER#${TEST_SUB}`, sk: 'MEMBERSHIP' } }).resolves({
+      Item: { pk: `USER#${TEST_SUB}`, sk: 'MEMBERSHIP', ...membershipFor('partenaire', 'etat') },
+    });
   });
 
   it('reads the caller’s membership, then its tenant’s partition with one query, and groups entries by kind', async () => {
