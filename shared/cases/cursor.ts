@@ -13,13 +13,14 @@ const PositionSchema = z.strictObject({
 
 export type CursorPosition = z.infer<typeof PositionSchema>;
 
-const AccessLogPositionSchema = z.strictObject({
+/** A position in a log read in time order (the access log, the membership journal): its last entry. */
+const LogPositionSchema = z.strictObject({
   at: z.string().max(40),
   id: z.string().max(40),
   scope: Scope,
 });
 
-export type AccessLogCursorPosition = z.infer<typeof AccessLogPositionSchema>;
+export type LogCursorPosition = z.infer<typeof LogPositionSchema>;
 
 const sign = (payload: string, secret: string) =>
   createHmac('sha256', secret).update(payload).digest('base64url').slice(0, 22);
@@ -59,12 +60,9 @@ export const encodeCursor = (position: CursorPosition, secret: string): string =
 export const decodeCursor = (cursor: string, scope: string, secret: string): CursorPosition =>
   decodeSigned(cursor, PositionSchema, scope, secret);
 
-/** A cursor of a case's access log (the last entry read). */
-export const encodeAccessLogCursor = (position: AccessLogCursorPosition, secret: string): string =>
+/** A cursor of a log read in time order (the last entry read). */
+export const encodeLogCursor = (position: LogCursorPosition, secret: string): string =>
   encodeSigned(position, secret);
 
-export const decodeAccessLogCursor = (
-  cursor: string,
-  scope: string,
-  secret: string,
-): AccessLogCursorPosition => decodeSigned(cursor, AccessLogPositionSchema, scope, secret);
+export const decodeLogCursor = (cursor: string, scope: string, secret: string): LogCursorPosition =>
+  decodeSigned(cursor, LogPositionSchema, scope, secret);

@@ -31,7 +31,7 @@ import {
   type ProblemError,
   UnprocessableError,
 } from '../http/problem.ts';
-import { decodeAccessLogCursor, encodeAccessLogCursor } from './cursor.ts';
+import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { visibleCase } from './visible-case.ts';
 
@@ -288,12 +288,12 @@ export async function accessLog(
     throw new ForbiddenError('The access log is for the centre and the coordination.');
   }
   const scope = `${caller.tenant}|${caller.sub}|access-log|${caseId}`;
-  let position = cursor ? decodeAccessLogCursor(cursor, scope, deps.cursorSecret) : undefined;
+  let position = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;
   const documents = await deps.cases.listDocuments(caller.tenant, caseId);
   const visible = new Set(
     documents.filter((d) => maySeeDocument(caller, relation, record, d)).map((d) => d.id),
   );
-  const next = () => (position ? encodeAccessLogCursor({ ...position, scope }, deps.cursorSecret) : null);
+  const next = () => (position ? encodeLogCursor({ ...position, scope }, deps.cursorSecret) : null);
 
   const items: AccessLogEntry[] = [];
   for (let read = 0; read < ACCESS_LOG_MAX_READS; read++) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../cases/cursor.ts';
+import { decodeLogCursor, encodeLogCursor } from '../cases/cursor.ts';
 import type { Caller } from '../domain/caller.ts';
 import {
   type InvitationSchema,
@@ -174,15 +174,13 @@ export async function membershipJournal(
 ): Promise<{ items: MembershipChange[]; nextCursor: string | null }> {
   requireCoordinateur(caller);
   const scope = `${caller.tenant}|${caller.sub}|membership-changes`;
-  const after = cursor ? decodeCursor(cursor, scope, deps.cursorSecret) : undefined;
+  const after = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;
   const page = await deps.memberships.journal(caller.tenant, {
     limit,
-    ...(after && { after: { at: after.createdAt, id: after.caseId } }),
+    ...(after && { after: { at: after.at, id: after.id } }),
   });
   return {
     items: page.items,
-    nextCursor: page.next
-      ? encodeCursor({ createdAt: page.next.at, caseId: page.next.id, scope }, deps.cursorSecret)
-      : null,
+    nextCursor: page.next ? encodeLogCursor({ ...page.next, scope }, deps.cursorSecret) : null,
   };
 }
