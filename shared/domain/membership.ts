@@ -102,7 +102,8 @@ export const userView = (membership: Membership): UserView => UserSchema.parse(m
 
 export const InvitationSchema = z
   .strictObject({
-    email: z.email('Expected an email address').max(254, 'At most 254 characters').toLowerCase(),
+    // Cognito takes usernames of at most 128 characters.
+    email: z.email('Expected an email address').max(128, 'At most 128 characters').toLowerCase(),
     role: z.enum(ROLES),
     organisationId: refId(),
   })

@@ -16,13 +16,14 @@ export type CallerResolver = (claims: JwtClaims | undefined) => Promise<Caller>;
  * (401 without one); role, organisation and tenant come from the membership Renfort keeps,
  * looked up by `sub` and kept per container for at most `MEMBERSHIP_CACHE_MS`, so a warm request
  * pays no round trip and a revocation takes effect within a minute whatever the token's age.
- * No membership, or a disabled one: 403.
+ * No membership, or a disabled one: 403 (not kept: the next request reads again).
  */
 export function createCallerResolver(
   lookup: (userId: string) => Promise<Membership | undefined>,
   now: () => number = () => Date.now(),
 ): CallerResolver {
-  const membershipOf = cached(lookup, MEMBERSHIP_CACHE_MS, now);
+  // Only an active membership is kept: a user just invited or enabled is let in at once.
+  const membershipOf = cached(lookup, MEMBERSHIP_CACHE_MS, now, (membership) => membership?.enabled === true);
   return async (claims) => {
     const sub = claims?.sub;
     if (typeof sub !== 'string' || sub === '')

@@ -182,6 +182,18 @@ export class UnprocessableError extends ProblemError {
   }
 }
 
+/** A service Renfort depends on refused for now (a rate limit, a mail that could not leave). */
+export class ServiceUnavailableError extends ProblemError {
+  override name = 'ServiceUnavailableError';
+  readonly status = 503;
+  readonly slug = 'service-unavailable';
+  readonly title = 'A service is unavailable for now';
+
+  constructor(detail: string, options: ProblemOptions = {}) {
+    super(detail, { ...options, headers: { 'retry-after': '30', ...options.headers } });
+  }
+}
+
 /** The answer for anything unexpected: no message, no stack, only an id to find the log line. */
 export function internalProblem(correlationId: string): Problem {
   return {

@@ -57,7 +57,20 @@ export function createMembershipRepository(db: DynamoDBDocumentClient, tableName
       return found;
     },
 
-    async save({ membership, expectedVersion, entry }) {
+    async findByEmail(tenant, email) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :email',
+          ExpressionAttributeValues: { ':pk': keys.tenantUsersPk(tenant), ':email': email },
+        }),
+      );
+      const [item] = Items;
+      return item && strip<Membership>(item, MEMBERSHIP_META);
+    },
+
+    async save({ membership, expectedVersion, replaces, entry }) {
       const { tenant } = membership;
       const delta = Number(isEnabledCoordinateur(entry.after)) - Number(isEnabledCoordinateur(entry.before));
       const countKey = { pk: keys.membershipLogPk(tenant), sk: keys.coordinateurCountSk };
@@ -92,6 +105,18 @@ export function createMembershipRepository(db: DynamoDBDocumentClient, tableName
             },
           },
         },
+        ...(replaces
+          ? [
+              {
+                Delete: {
+                  TableName: tableName,
+                  Key: { pk: keys.membershipPk(replaces.userId), sk: keys.membershipSk },
+                  ConditionExpression: 'version = :replaced',
+                  ExpressionAttributeValues: { ':replaced': replaces.version },
+                },
+              },
+            ]
+          : []),
         ...(delta === 0
           ? []
           : [
@@ -112,7 +137,8 @@ export function createMembershipRepository(db: DynamoDBDocumentClient, tableName
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (delta < 0 && codes[2] === 'ConditionalCheckFailed') return 'last-coordinateur';
+        // The count is the last item when it is written.
+        if (delta < 0 && codes.at(-1) === 'ConditionalCheckFailed') return 'last-coordinateur';
         if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) {
           return 'conflict';
         }

@@ -17,20 +17,29 @@ import type { UserDeps } from './ports.ts';
 /** A lost race on one membership is retried against the fresh one; past this, a 409. */
 const MAX_ATTEMPTS = 3;
 
-function requireCoordinateur(caller: Caller): void {
-  if (caller.role !== 'coordinateur') {
-    throw new ForbiddenError('The administration of users is for the Caf coordination.');
-  }
+/**
+ * Only an enabled coordinateur administers users, and for this the membership is read afresh,
+ * not from the container's cache: a coordinateur disabled a moment ago must not be able to
+ * re-enable itself, nor lock the others out, during the minute the cache may still let it read.
+ */
+async function requireCoordinateur(deps: UserDeps, caller: Caller): Promise<void> {
+  const refused = new ForbiddenError('The administration of users is for the Caf coordination.');
+  if (caller.role !== 'coordinateur') throw refused;
+  const current = await deps.memberships.get(caller.sub);
+  if (!current?.enabled || current.role !== 'coordinateur' || current.tenant !== caller.tenant) throw refused;
 }
 
 async function requireFit(
   deps: UserDeps,
   caller: Caller,
   terms: Pick<MembershipTerms, 'role' | 'organisationId'>,
+  organisationSent: boolean,
 ) {
   const referentiel = await deps.referentiel(caller.tenant);
   if (!organisationFits(terms.role, terms.organisationId, referentiel, caller.tenant)) {
-    const message = `${terms.organisationId} is no organisation of a ${terms.role}`;
+    const message = organisationSent
+      ? `${terms.organisationId} is no organisation of a ${terms.role}`
+      : `${terms.organisationId} is no organisation of a ${terms.role}: send the organisationId of a ${terms.role} with the role`;
     throw new UnprocessableError(`${message}.`, [{ path: 'body.organisationId', message }]);
   }
 }
@@ -43,29 +52,38 @@ const termsOf = ({ role, organisationId, enabled }: MembershipTerms): Membership
 
 /** The users of the coordinateur's tenant, by email. */
 export async function listUsers(deps: UserDeps, caller: Caller): Promise<UserView[]> {
-  requireCoordinateur(caller);
+  await requireCoordinateur(deps, caller);
   return (await deps.memberships.list(caller.tenant)).map(userView);
 }
 
 /**
  * The coordinateur invites a user with its membership.
- * 1. coordinateur only (403); the invitation well-formed (400); the organisation fits the role (422)
+ * 1. an enabled coordinateur only (403); the invitation well-formed (400); the organisation fits
+ *    the role (422)
  * 2. the identity provider creates the account and sends the invitation
- * 3. the membership and its journal entry are written together; an email that already has a
- *    membership is a 409. An account left without membership (a crash between 2 and 3) is given
- *    its membership by the retry, so nothing is lost.
+ * 3. the membership and its journal entry are written together. An email that already has a
+ *    membership is a 409 saying what to do instead; an account left without membership (a crash
+ *    between 2 and 3) is given its membership by the retry, so nothing is lost; and a membership
+ *    whose account was deleted from the identity provider moves to the new account.
  */
 export async function inviteUser(
   deps: UserDeps,
   caller: Caller,
   read: () => z.infer<typeof InvitationSchema>,
 ): Promise<UserView> {
-  requireCoordinateur(caller);
+  await requireCoordinateur(deps, caller);
   const invitation = read();
-  await requireFit(deps, caller, invitation);
+  await requireFit(deps, caller, invitation, true);
+  const previous = await deps.memberships.findByEmail(caller.tenant, invitation.email);
   const { userId, existed } = await deps.directory.invite(invitation.email);
-  const taken = new ConflictError(`An account already exists for ${invitation.email}.`);
-  if (existed && (await deps.memberships.get(userId))) throw taken;
+  const taken = (membership?: Membership) =>
+    new ConflictError(
+      membership
+        ? `${invitation.email} already has a membership (user ${membership.userId}, ${membership.enabled ? 'enabled' : 'disabled'}): change it with PATCH /admin/users/${membership.userId}.`
+        : `An account already exists for ${invitation.email}.`,
+    );
+  if (previous?.userId === userId) throw taken(previous);
+  if (!previous && existed && (await deps.memberships.get(userId))) throw taken();
 
   const at = deps.now().toISOString();
   const membership: Membership = {
@@ -81,16 +99,21 @@ export async function inviteUser(
   };
   const result = await deps.memberships.save({
     membership,
+    ...(previous && { replaces: { userId: previous.userId, version: previous.version } }),
     entry: {
       at,
       userId,
       email: membership.email,
       action: 'invited',
       by: { userId: caller.sub, email: caller.email },
+      ...(previous && { before: termsOf(previous) }),
       after: termsOf(membership),
     },
   });
-  if (result !== 'saved') throw taken;
+  if (result === 'last-coordinateur') {
+    throw new ConflictError('This would leave no enabled coordinateur: appoint another one first.');
+  }
+  if (result !== 'saved') throw taken();
   // An account adopted after a crash may have been left disabled.
   if (existed) await deps.directory.setEnabled(membership.email, true);
   return userView(membership);
@@ -104,12 +127,14 @@ function actionOf(before: MembershipTerms, after: MembershipTerms): MembershipCh
 
 /**
  * The coordinateur changes a user's role or organisation, or disables (enables) the user.
- * 1. coordinateur only (403); a user of the same tenant (404); the patch well-formed (400)
+ * 1. an enabled coordinateur only (403); a user of the same tenant (404); the patch well-formed (400)
  * 2. the new organisation fits the new role (422)
- * 3. the membership and its journal entry are written over the version read; the tenant keeps
+ * 3. enabling: the account's sign-in is enabled first (409 if the account no longer exists)
+ * 4. the membership and its journal entry are written over the version read; the tenant keeps
  *    at least one enabled coordinateur (409); a lost race is retried on the fresh membership
- * 4. the account's sign-in follows `enabled` (the membership is the authority: it is written
- *    first, so a failure here leaves the user revoked, never the reverse; a retry finishes it)
+ * 5. disabling: the account's sign-in is disabled after the membership, which is the authority:
+ *    a failure in between leaves the user revoked, never the reverse; the same PATCH again
+ *    finishes it
  */
 export async function changeUser(
   deps: UserDeps,
@@ -117,22 +142,22 @@ export async function changeUser(
   userId: string,
   read: () => z.infer<typeof MembershipPatchSchema>,
 ): Promise<UserView> {
-  requireCoordinateur(caller);
+  await requireCoordinateur(deps, caller);
   for (let attempt = 1; ; attempt++) {
     const current = await deps.memberships.get(userId);
     if (!current || current.tenant !== caller.tenant) throw new NotFoundError(`No user ${userId}.`);
     const patch = read();
     const before = termsOf(current);
     const after = termsOf({ ...before, ...patch });
-    if (after.role !== before.role || after.organisationId !== before.organisationId) {
-      await requireFit(deps, caller, after);
+    const moved = after.role !== before.role || after.organisationId !== before.organisationId;
+    if (moved) await requireFit(deps, caller, after, patch.organisationId !== undefined);
+    if (patch.enabled === true && (await deps.directory.setEnabled(current.email, true)) === 'no-account') {
+      throw new ConflictError(
+        `The account of ${current.email} no longer exists in the identity provider: invite ${current.email} again to recreate it (its membership follows).`,
+      );
     }
     let saved = current;
-    if (
-      after.role !== before.role ||
-      after.organisationId !== before.organisationId ||
-      after.enabled !== before.enabled
-    ) {
+    if (moved || after.enabled !== before.enabled) {
       const at = deps.now().toISOString();
       saved = { ...current, ...after, updatedAt: at, version: current.version + 1 };
       const result = await deps.memberships.save({
@@ -156,7 +181,8 @@ export async function changeUser(
         throw new ConflictError('This user was changed at the same time; try again.');
       }
     }
-    await deps.directory.setEnabled(saved.email, saved.enabled);
+    // An account that no longer exists cannot sign in: disabling it has nothing more to do.
+    if (patch.enabled === false) await deps.directory.setEnabled(saved.email, false);
     return userView(saved);
   }
 }
@@ -172,7 +198,7 @@ export async function membershipJournal(
   caller: Caller,
   { limit, cursor }: JournalQuery,
 ): Promise<{ items: MembershipChange[]; nextCursor: string | null }> {
-  requireCoordinateur(caller);
+  await requireCoordinateur(deps, caller);
   const scope = `${caller.tenant}|${caller.sub}|membership-changes`;
   const after = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;
   const page = await deps.memberships.journal(caller.tenant, {

@@ -3,10 +3,16 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  CodeDeliveryFailureException,
   CognitoIdentityProviderClient,
+  InvalidParameterException,
+  LimitExceededException,
+  TooManyRequestsException,
+  UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
+import { ServiceUnavailableError, UnprocessableError } from '../http/problem.ts';
 import type { UserDirectory } from './ports.ts';
 
 const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
@@ -14,6 +20,25 @@ const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
   if (!sub) throw new Error('The identity provider returned a user without sub');
   return sub;
 };
+
+/** What Cognito's refusals mean for the coordinateur; anything else stays unexpected (500). */
+function explained(error: unknown): unknown {
+  if (error instanceof InvalidParameterException) {
+    const message = 'The identity provider does not accept this email address';
+    return new UnprocessableError(`${message}.`, [{ path: 'body.email', message }], { cause: error });
+  }
+  if (error instanceof CodeDeliveryFailureException) {
+    return new ServiceUnavailableError('The invitation could not be sent; try again in a moment.', {
+      cause: error,
+    });
+  }
+  if (error instanceof LimitExceededException || error instanceof TooManyRequestsException) {
+    return new ServiceUnavailableError('The identity provider is busy; try again in a moment.', {
+      cause: error,
+    });
+  }
+  return error;
+}
 
 /**
  * The Cognito user pool as the administration sees it. Users sign in with their email, so the
@@ -44,14 +69,20 @@ export function createCognitoDirectory(): UserDirectory {
         );
         return { userId: subOf(User?.Attributes), existed: false };
       } catch (error) {
-        if (!(error instanceof UsernameExistsException)) throw error;
+        if (!(error instanceof UsernameExistsException)) throw explained(error);
         const existing = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
         return { userId: subOf(existing.UserAttributes), existed: true };
       }
     },
     async setEnabled(email, enabled) {
       const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
-      await cognito.send(new Command({ UserPoolId, Username: email }));
+      try {
+        await cognito.send(new Command({ UserPoolId, Username: email }));
+        return 'done';
+      } catch (error) {
+        if (error instanceof UserNotFoundException) return 'no-account';
+        throw explained(error);
+      }
     },
   };
 }

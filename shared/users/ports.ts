@@ -6,6 +6,11 @@ export interface MembershipWrite {
   membership: Membership;
   /** The version the change was computed from; undefined for a new membership. */
   expectedVersion?: number;
+  /**
+   * A membership this one takes over, deleted in the same transaction (at that version): the
+   * same email's, when its account was deleted from the identity provider and then invited again.
+   */
+  replaces?: { userId: string; version: number };
   entry: MembershipChange;
 }
 
@@ -27,6 +32,8 @@ export interface MembershipStore {
   get(userId: string): Promise<Membership | undefined>;
   /** Every membership of a tenant, by email. */
   list(tenant: string): Promise<Membership[]>;
+  /** The tenant's membership for this email (lower case), if any. */
+  findByEmail(tenant: string, email: string): Promise<Membership | undefined>;
   save(write: MembershipWrite): Promise<MembershipWriteResult>;
   /** The tenant's journal, newest first. */
   journal(tenant: string, page: { limit: number; after?: { at: string; id: string } }): Promise<JournalPage>;
@@ -36,11 +43,12 @@ export interface MembershipStore {
 export interface UserDirectory {
   /**
    * Creates the account and sends its invitation; `existed` when an account with this email was
-   * already there (its id is returned, nothing is sent).
+   * already there (its id is returned, nothing is sent). Throws a ProblemError when the identity
+   * provider refuses the email (422) or is unavailable (503).
    */
   invite(email: string): Promise<{ userId: string; existed: boolean }>;
-  /** Allows or forbids signing in; doing it twice changes nothing. */
-  setEnabled(email: string, enabled: boolean): Promise<void>;
+  /** Allows or forbids signing in; doing it twice changes nothing. `no-account` when there is none. */
+  setEnabled(email: string, enabled: boolean): Promise<'done' | 'no-account'>;
 }
 
 /** What the administration use cases need from the outside. */

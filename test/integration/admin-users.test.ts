@@ -1,4 +1,4 @@
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDeleteUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedUsers } from '../../infra/local/seed-data.ts';
 import { LOCAL_TABLE } from '../../infra/local/stack.ts';
@@ -221,6 +221,67 @@ describe('the administration of users (coordinateur)', () => {
     expect(results.sort()).toEqual(['last-coordinateur', 'saved']);
     const left = (await memberships.list(tenant)).filter((m) => m.enabled);
     expect(left).toHaveLength(1);
+  });
+
+  it('refuses a coordinateur disabled a moment ago, even while its membership is cached for reading', async () => {
+    const rogue = await invited('coordinateur', 'caf13-coordination');
+    expect((await api.call('GET', '/me', { as: rogue.email })).status).toBe(200); // now cached
+    const seeded = (await api.call('GET', '/me', { as: COORDINATION })).json.sub as string;
+    expect(
+      (
+        await api.call('PATCH', `/admin/users/${rogue.userId}`, {
+          as: COORDINATION,
+          body: { enabled: false },
+        })
+      ).status,
+    ).toBe(200);
+    for (const [method, path, body] of [
+      ['PATCH', `/admin/users/${rogue.userId}`, { enabled: true }],
+      ['PATCH', `/admin/users/${seeded}`, { enabled: false }],
+      [
+        'POST',
+        '/admin/users',
+        { email: freshEmail('complice'), role: 'coordinateur', organisationId: 'caf13-coordination' },
+      ],
+      ['GET', '/admin/users', undefined],
+    ] as const) {
+      const res = await api.call(method, path, { as: rogue.email, ...(body && { body }) });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+    const users = (await api.call('GET', '/admin/users', { as: COORDINATION })).json.items;
+    expect(users.find((u: { userId: string }) => u.userId === rogue.userId).enabled).toBe(false);
+    expect(users.find((u: { userId: string }) => u.userId === seeded).enabled).toBe(true);
+  });
+
+  it('copes with an account deleted from the user pool behind Renfort’s back: no 500, and a new invitation moves the membership', async () => {
+    const user = await invited('gestionnaire', 'cs-oliviers');
+    await clients.cognito.send(
+      new AdminDeleteUserCommand({ UserPoolId: identity.userPoolId, Username: user.email }),
+    );
+    const moved = await api.call('PATCH', `/admin/users/${user.userId}`, {
+      as: COORDINATION,
+      body: { organisationId: 'cs-tilleuls' },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    const off = await api.call('PATCH', `/admin/users/${user.userId}`, {
+      as: COORDINATION,
+      body: { enabled: false },
+    });
+    expect(off.status, off.text).toBe(200);
+    const on = await api.call('PATCH', `/admin/users/${user.userId}`, {
+      as: COORDINATION,
+      body: { enabled: true },
+    });
+    expect(on.status, on.text).toBe(409);
+    expect(on.json.detail).toContain(`invite ${user.email} again`);
+
+    const back = await invite({ email: user.email, role: 'gestionnaire', organisationId: 'cs-tilleuls' });
+    expect(back.status, back.text).toBe(201);
+    const listed = (await api.call('GET', '/admin/users', { as: COORDINATION })).json.items.filter(
+      (u: { email: string }) => u.email === user.email,
+    );
+    expect(listed).toEqual([expect.objectContaining({ userId: back.json.userId, enabled: true })]);
+    expect((await api.call('GET', '/me', { as: user.email })).json.organisationId).toBe('cs-tilleuls');
   });
 
   it('answers 409 for an email that already has an account, and changes nothing', async () => {

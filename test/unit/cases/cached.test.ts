@@ -116,3 +116,17 @@ describe('cached', () => {
     expect(await Promise.race([afterwards, Promise.resolve('reloaded')])).toBe('fresh');
   });
 });
+
+describe('cached, with values it must not keep', () => {
+  it('serves an unkept value to the requests waiting for it, and loads again for the next one', async () => {
+    const { load, calls } = loader();
+    const t = clock();
+    const get = cached(load, 60_000, t.now, (value) => !value.startsWith('a#'));
+    const [first, second] = await Promise.all([get('a'), get('a')]);
+    expect([first, second]).toEqual(['a#1', 'a#1']);
+    expect(await get('a')).toBe('a#2');
+    expect(await get('b')).toBe('b#1');
+    expect(await get('b')).toBe('b#1');
+    expect(calls).toEqual(['a', 'a', 'b']);
+  });
+});

@@ -72,6 +72,16 @@ describe('the caller of a request', () => {
     await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
   });
 
+  it('lets a user in as soon as it is invited or enabled: a refusal is not kept', async () => {
+    const { stored, resolve } = setup(undefined);
+    await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    stored.current = membershipFor('partenaire', 'etat', { enabled: false });
+    await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    stored.current = membershipFor('partenaire', 'etat');
+    await expect(resolve(claimsFor())).resolves.toMatchObject({ role: 'partenaire' });
+    expect(stored.reads).toBe(3);
+  });
+
   it('sees a change of organisation within the same 60 s', async () => {
     const { stored, clock, resolve } = setup(membershipFor('gestionnaire', 'cs-tilleuls'));
     await resolve(claimsFor());

@@ -31,15 +31,20 @@ function memoryStore(): MembershipStore & { rows: Map<string, Membership>; entri
         .filter((m) => m.tenant === tenant)
         .sort((a, b) => a.email.localeCompare(b.email));
     },
-    async save({ membership, expectedVersion, entry }) {
+    async findByEmail(tenant, email) {
+      return [...rows.values()].find((m) => m.tenant === tenant && m.email === email);
+    },
+    async save({ membership, expectedVersion, replaces, entry }) {
       const current = rows.get(membership.userId);
       if (expectedVersion === undefined ? current : current?.version !== expectedVersion) return 'conflict';
+      if (replaces && rows.get(replaces.userId)?.version !== replaces.version) return 'conflict';
       const enabled = [...rows.values()].filter(
         (m) => m.tenant === membership.tenant && isEnabledCoordinateur(m),
       );
       if (isEnabledCoordinateur(entry.before) && !isEnabledCoordinateur(entry.after) && enabled.length <= 1) {
         return 'last-coordinateur';
       }
+      if (replaces) rows.delete(replaces.userId);
       rows.set(membership.userId, membership);
       entries.push(entry);
       return 'saved';
@@ -73,7 +78,9 @@ function memoryDirectory(): UserDirectory & {
         throw new Error('cognito-idp unreachable');
       }
       const account = accounts.get(email);
-      if (account) account.enabled = enabled;
+      if (!account) return 'no-account' as const;
+      account.enabled = enabled;
+      return 'done' as const;
     },
   };
   return directory;
@@ -143,7 +150,18 @@ describe('the administration of users', () => {
       role: 'partenaire',
       organisationId: 'etat',
     }));
-    const elsewhere = { ...coordinateur, tenant: 'caf84', organisationId: 'caf84-coordination' };
+    const elsewhere: Caller = {
+      ...coordinateur,
+      sub: 'c0000000-0000-4000-8000-000000000084',
+      tenant: 'caf84',
+      organisationId: 'caf84-coordination',
+    };
+    store.rows.set(elsewhere.sub, {
+      ...(store.rows.get(coordinateur.sub) as Membership),
+      userId: elsewhere.sub,
+      tenant: 'caf84',
+      organisationId: 'caf84-coordination',
+    });
     await expect(changeUser(deps, elsewhere, other.userId, notToBeRead)).rejects.toThrow(NotFoundError);
     const invalid = () => {
       throw new ValidationError([{ path: 'body', message: 'bad' }]);
@@ -231,5 +249,81 @@ describe('the administration of users', () => {
     }));
     const left = await changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false }));
     expect(left.enabled).toBe(false);
+  });
+
+  it('refuses a coordinateur whose membership was disabled a moment ago, whatever its cached caller says', async () => {
+    await inviteUser(deps, coordinateur, () => ({
+      email: 'relais@caf13.example.org',
+      role: 'coordinateur',
+      organisationId: 'caf13-coordination',
+    }));
+    const rogue = store.rows.get(
+      [...store.rows.values()].find((m) => m.email === 'relais@caf13.example.org')?.userId as string,
+    ) as Membership;
+    const cachedRogue: Caller = { ...coordinateur, sub: rogue.userId, email: rogue.email };
+    await changeUser(deps, coordinateur, rogue.userId, () => ({ enabled: false }));
+    // Within the cache's minute, its requests still carry the coordinateur role: refused all the same.
+    await expect(changeUser(deps, cachedRogue, rogue.userId, notToBeRead)).rejects.toThrow(ForbiddenError);
+    await expect(inviteUser(deps, cachedRogue, notToBeRead)).rejects.toThrow(ForbiddenError);
+    await expect(listUsers(deps, cachedRogue)).rejects.toThrow(ForbiddenError);
+    expect(store.rows.get(coordinateur.sub)?.enabled).toBe(true);
+  });
+
+  it('tells what to send when a role alone does not fit the organisation', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'bureau@example.org',
+      role: 'gestionnaire',
+      organisationId: 'cs-tilleuls',
+    }));
+    const refusal = changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }));
+    await expect(refusal).rejects.toThrow(UnprocessableError);
+    await expect(refusal).rejects.toThrow('send the organisationId of a partenaire with the role');
+  });
+
+  it('answers an email that already has a membership with what to do instead', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'deja@example.org',
+      role: 'partenaire',
+      organisationId: 'etat',
+    }));
+    await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
+    const again = inviteUser(deps, coordinateur, () => ({
+      email: 'deja@example.org',
+      role: 'partenaire',
+      organisationId: 'etat',
+    }));
+    await expect(again).rejects.toThrow(ConflictError);
+    await expect(again).rejects.toThrow(`PATCH /admin/users/${user.userId}`);
+  });
+
+  it('handles an account deleted from the identity provider: disabling works, enabling says to invite again, and the invitation moves the membership', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'supprime@example.org',
+      role: 'gestionnaire',
+      organisationId: 'cs-oliviers',
+    }));
+    directory.accounts.delete('supprime@example.org');
+    const off = await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
+    expect(off.enabled).toBe(false);
+    const on = changeUser(deps, coordinateur, user.userId, () => ({ enabled: true }));
+    await expect(on).rejects.toThrow(ConflictError);
+    await expect(on).rejects.toThrow('invite supprime@example.org again');
+    expect(store.rows.get(user.userId)?.enabled).toBe(false);
+
+    const back = await inviteUser(deps, coordinateur, () => ({
+      email: 'supprime@example.org',
+      role: 'gestionnaire',
+      organisationId: 'cs-oliviers',
+    }));
+    expect(back.userId).not.toBe(user.userId);
+    expect(store.rows.has(user.userId)).toBe(false);
+    expect((await listUsers(deps, coordinateur)).filter((u) => u.email === 'supprime@example.org')).toEqual([
+      back,
+    ]);
+    expect(store.entries.at(-1)).toMatchObject({
+      action: 'invited',
+      before: { enabled: false },
+      after: { enabled: true },
+    });
   });
 });
