@@ -387,7 +387,7 @@ export const routes = {
     permissions: ADMIN_PERMISSIONS,
     request: { body: InvitationSchema },
     response: { status: 201, description: 'The user, invited', schema: UserSchema },
-    problems: [400, 401, 403, 409, 422],
+    problems: [400, 401, 403, 409, 422, 503],
   }),
   changeUser: route({
     operationId: 'changeUser',
@@ -400,7 +400,7 @@ export const routes = {
     permissions: ADMIN_PERMISSIONS,
     request: { params: z.object({ userId: UserIdSchema }), body: MembershipPatchSchema },
     response: { status: 200, description: 'The user, changed', schema: UserSchema },
-    problems: [400, 401, 403, 404, 409, 422],
+    problems: [400, 401, 403, 404, 409, 422, 503],
   }),
   listMembershipChanges: route({
     operationId: 'listMembershipChanges',
