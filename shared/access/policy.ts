@@ -187,7 +187,14 @@ export function rapportVersion(record: CaseRecord, documentId: string): number |
 }
 
 export function documentView(record: CaseRecord, document: DocumentRecord): DocumentView {
-  const { key: _key, uploadedBy: _by, versionId: _version, uploadSlot: _slot, ...shown } = document;
+  const {
+    key: _key,
+    uploadedBy: _by,
+    versionId: _version,
+    uploadSlot: _slot,
+    confirmingUntil: _claim,
+    ...shown
+  } = document;
   const version = document.kind === 'rapport' ? rapportVersion(record, document.id) : undefined;
   return { ...shown, ...(version && { rapportVersion: version }) };
 }

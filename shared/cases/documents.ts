@@ -121,11 +121,16 @@ async function inspect(deps: CaseDeps, key: string, versionId?: string) {
   return { sha256: hash.digest('hex'), length, leading: new Uint8Array(Buffer.concat(leading)) };
 }
 
+/** How long a confirm holds its document: well beyond a function's 10 s timeout. */
+const CLAIM_MS = 60_000;
+
 /** How many times confirm re-reads a case whose status changed under it before giving up. */
 const CONFIRM_ATTEMPTS = 3;
 
 /**
  * The uploader confirms. Primary course:
+ * 0. claim the document, so that no other confirm of it runs meanwhile (409 while one does; the
+ *    same answer as the first once it has finished)
  * 1. the upload window must still be open for this kind in the case's current status (else 409)
  * 2. copy the staging object to the document's key, server-side (422 when nothing was posted)
  * 3. check that copy, never the staging object: at most 20 MiB, of the declared size and
@@ -149,6 +154,17 @@ export async function confirmUpload(
   if (document.status === 'available') return documentView(record, document);
   if (document.status === 'rejected') {
     throw new ConflictError(`This upload was refused (${document.rejection}); request a new one.`);
+  }
+
+  // One confirm at a time per document: another one answers what this one will have decided.
+  const now = deps.now();
+  if (!(await deps.cases.claimDocument(caller.tenant, document, now, new Date(now.getTime() + CLAIM_MS)))) {
+    const current = await existingDocument(deps, caller, caseId, documentId);
+    if (current.status === 'available') return documentView(record, current);
+    if (current.status === 'rejected') {
+      throw new ConflictError(`This upload was refused (${current.rejection}); request a new one.`);
+    }
+    throw new ConflictError('This document is being confirmed by another request; ask again in a moment.');
   }
 
   const staging = stagingKey(document);

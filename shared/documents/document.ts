@@ -29,6 +29,8 @@ export interface DocumentRecord {
   rejection?: string;
   /** The upload slot this pending ticket holds (see `MAX_PENDING_UPLOADS`), freed at confirm. */
   uploadSlot?: number;
+  /** Until when a confirm in progress holds this pending document (ISO instant). */
+  confirmingUntil?: string;
 }
 
 /** Half of a UTF-16 pair on its own: no character at all, and unencodable in a header. */

@@ -10,6 +10,7 @@ import {
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../../workflows/case.machine.ts';
 import type { AccessLogEntry, DocumentRecord } from '../documents/document.ts';
@@ -268,6 +269,35 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         );
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    /**
+     * Claims a pending document for one confirm until `until`: false when it is no longer
+     * pending, or another confirm holds an unexpired claim. Two confirms of one document never
+     * copy and check at the same time; a crashed one frees it when its claim expires.
+     */
+    async claimDocument(tenant: string, document: DocumentRecord, now: Date, until: Date): Promise<boolean> {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id) },
+            UpdateExpression: 'SET confirmingUntil = :until',
+            ConditionExpression:
+              '#status = :pending AND (attribute_not_exists(confirmingUntil) OR confirmingUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
       }
     },
 

@@ -74,6 +74,7 @@ describe('a confirmed document keeps the object version that was checked', () =>
       cases: {
         get: async () => record,
         getDocument: async () => stored,
+        claimDocument: async () => true,
         confirmDocument: async (_tenant: string, document: DocumentRecord) => {
           stored = document;
           return 'confirmed';

@@ -50,6 +50,13 @@ function world(status: CaseStatus) {
       return document;
     },
     releaseUploadSlot: async () => {},
+    claimDocument: async (_tenant: string, document: DocumentRecord, now: Date, until: Date) => {
+      const current = state.documents.get(document.id);
+      const held = current?.confirmingUntil !== undefined && current.confirmingUntil >= now.toISOString();
+      if (current?.status !== 'pending' || held) return false;
+      state.documents.set(document.id, { ...current, confirmingUntil: until.toISOString() });
+      return true;
+    },
     replaceDocument: async (_tenant: string, document: DocumentRecord, expected: string) => {
       if (state.documents.get(document.id)?.status !== expected) return false;
       state.documents.set(document.id, document);
@@ -207,6 +214,43 @@ describe('confirm re-checks the upload window', () => {
     expect(document.sha256).toBe(
       (await import('node:crypto')).createHash('sha256').update(PDF).digest('hex'),
     );
+  });
+});
+
+describe('confirms of one document never run at once', () => {
+  it('a second confirm while the first copies and checks gets a 409, copies nothing; after it, the first one’s answer', async () => {
+    const { state, deps, staged } = world('brouillon');
+    const { id, staging } = await staged(gestionnaire);
+    const swapped = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(PDF.length - 2, 0x90)]);
+    let meanwhile: unknown;
+    let copies = 0;
+    state.afterCopy = () => {
+      copies++;
+      state.afterCopy = undefined;
+      // Another tab re-POSTs other bytes with the form, then confirms, while the first confirm runs.
+      state.objects.set(staging, { bytes: swapped, contentType: 'application/pdf' });
+      meanwhile = refusal(confirmUpload(deps, gestionnaire, state.record.id, id));
+    };
+
+    const first = await confirmUpload(deps, gestionnaire, state.record.id, id);
+    const second = (await meanwhile) as ConflictError;
+
+    expect(second).toBeInstanceOf(ConflictError);
+    expect(second.message).toContain('being confirmed');
+    expect(copies).toBe(1);
+    expect(first.status).toBe('available');
+    expect(state.objects.get(finalKey(state.record, id))?.bytes.equals(PDF)).toBe(true);
+    await expect(confirmUpload(deps, gestionnaire, state.record.id, id)).resolves.toEqual(first);
+  });
+
+  it('a confirm that crashed holding its claim frees the document once the claim expires', async () => {
+    const { state, deps, staged } = world('brouillon');
+    const { id } = await staged(gestionnaire);
+    const held = state.documents.get(id) as DocumentRecord;
+    state.documents.set(id, { ...held, confirmingUntil: '2026-03-02T09:59:59.000Z' });
+    await expect(confirmUpload(deps, gestionnaire, state.record.id, id)).resolves.toMatchObject({
+      status: 'available',
+    });
   });
 });
 
