@@ -167,72 +167,79 @@ export async function confirmUpload(
     throw new ConflictError('This document is being confirmed by another request; ask again in a moment.');
   }
 
-  const staging = stagingKey(document);
-  /** Marks the document rejected, then deletes its objects: never those of a document that moved on. */
-  const refuse = async (reason: string, answer: ProblemError): Promise<never> => {
-    const rejected: DocumentRecord = { ...document, status: 'rejected', rejection: reason };
-    if (!(await deps.cases.replaceDocument(caller.tenant, rejected, 'pending'))) throw changedMeanwhile();
-    await Promise.all([
+  try {
+    const staging = stagingKey(document);
+    /** Marks the document rejected, then deletes its objects: never those of a document that moved on. */
+    const refuse = async (reason: string, answer: ProblemError): Promise<never> => {
+      const rejected: DocumentRecord = { ...document, status: 'rejected', rejection: reason };
+      if (!(await deps.cases.replaceDocument(caller.tenant, rejected, 'pending'))) throw changedMeanwhile();
+      await Promise.all([
+        deps.files.remove(staging),
+        deps.files.remove(document.key),
+        deps.cases.releaseUploadSlot(caller.tenant, document),
+      ]);
+      throw answer;
+    };
+    const windowClosed = (status: string) => {
+      const reason = `no ${document.kind} can be confirmed while the case is ${status}`;
+      return refuse(reason, new ConflictError(`The upload was refused: ${reason}.`));
+    };
+    const invalid = (reason: string) =>
+      refuse(reason, new UnprocessableError(`The upload was refused: ${reason}.`));
+
+    if (mayUpload(visible.relation, document.kind, record.status) !== 'ok') await windowClosed(record.status);
+
+    const copied = await deps.files.copy(staging, document.key);
+    const head = copied && (await deps.files.head(document.key, copied.versionId));
+    if (!head) throw new UnprocessableError('No file has been uploaded for this document yet.');
+    if (head.size > MAX_DOCUMENT_BYTES) await invalid(`the file is over ${MAX_DOCUMENT_BYTES} bytes`);
+    if (head.size !== document.size)
+      await invalid(`the file has ${head.size} bytes, ${document.size} were declared`);
+    if (head.contentType !== document.contentType) {
+      await invalid(
+        `the file is stored as ${head.contentType ?? 'no type'}, ${document.contentType} was declared`,
+      );
+    }
+    const versionId = copied.versionId ?? head.versionId;
+    const { sha256, length, leading } = await inspect(deps, document.key, versionId);
+    if (length !== document.size)
+      await invalid(`the file has ${length} bytes, ${document.size} were declared`);
+    if (!bytesMatchType(document.contentType as AllowedContentType, leading)) {
+      await invalid(`its content is not ${document.contentType}`);
+    }
+
+    const available: DocumentRecord = {
+      ...document,
+      status: 'available',
+      sha256,
+      confirmedAt: deps.now().toISOString(),
+      ...(versionId && { versionId }),
+    };
+    for (let attempt = 1; ; attempt++) {
+      const result = await deps.cases.confirmDocument(caller.tenant, available, record.status);
+      if (result === 'confirmed') break;
+      if (result === 'document-moved') throw changedMeanwhile();
+      // The case changed status after the check: the window may still be open in the new one.
+      const fresh = await deps.cases.get(caller.tenant, caseId);
+      const freshRelation = fresh && relationTo(caller, fresh);
+      if (!fresh || !freshRelation || mayUpload(freshRelation, document.kind, fresh.status) !== 'ok') {
+        await windowClosed(fresh?.status ?? record.status);
+      }
+      if (attempt === CONFIRM_ATTEMPTS) throw new ConflictError('The case kept changing; confirm again.');
+      record = fresh as CaseRecord;
+    }
+    // The staging copy and the slot are done with; what this misses, the lifecycle rule (a day)
+    // and the slot's expiry (15 minutes) take care of: the document is available either way.
+    await Promise.allSettled([
       deps.files.remove(staging),
-      deps.files.remove(document.key),
       deps.cases.releaseUploadSlot(caller.tenant, document),
     ]);
-    throw answer;
-  };
-  const windowClosed = (status: string) => {
-    const reason = `no ${document.kind} can be confirmed while the case is ${status}`;
-    return refuse(reason, new ConflictError(`The upload was refused: ${reason}.`));
-  };
-  const invalid = (reason: string) =>
-    refuse(reason, new UnprocessableError(`The upload was refused: ${reason}.`));
-
-  if (mayUpload(visible.relation, document.kind, record.status) !== 'ok') await windowClosed(record.status);
-
-  const copied = await deps.files.copy(staging, document.key);
-  const head = copied && (await deps.files.head(document.key, copied.versionId));
-  if (!head) throw new UnprocessableError('No file has been uploaded for this document yet.');
-  if (head.size > MAX_DOCUMENT_BYTES) await invalid(`the file is over ${MAX_DOCUMENT_BYTES} bytes`);
-  if (head.size !== document.size)
-    await invalid(`the file has ${head.size} bytes, ${document.size} were declared`);
-  if (head.contentType !== document.contentType) {
-    await invalid(
-      `the file is stored as ${head.contentType ?? 'no type'}, ${document.contentType} was declared`,
-    );
+    return documentView(record, available);
+  } catch (error) {
+    // Still pending (no file yet, a case that kept changing, a failure): the next confirm may run.
+    await deps.cases.releaseDocumentClaim(caller.tenant, document).catch(() => undefined);
+    throw error;
   }
-  const versionId = copied.versionId ?? head.versionId;
-  const { sha256, length, leading } = await inspect(deps, document.key, versionId);
-  if (length !== document.size) await invalid(`the file has ${length} bytes, ${document.size} were declared`);
-  if (!bytesMatchType(document.contentType as AllowedContentType, leading)) {
-    await invalid(`its content is not ${document.contentType}`);
-  }
-
-  const available: DocumentRecord = {
-    ...document,
-    status: 'available',
-    sha256,
-    confirmedAt: deps.now().toISOString(),
-    ...(versionId && { versionId }),
-  };
-  for (let attempt = 1; ; attempt++) {
-    const result = await deps.cases.confirmDocument(caller.tenant, available, record.status);
-    if (result === 'confirmed') break;
-    if (result === 'document-moved') throw changedMeanwhile();
-    // The case changed status after the check: the window may still be open in the new one.
-    const fresh = await deps.cases.get(caller.tenant, caseId);
-    const freshRelation = fresh && relationTo(caller, fresh);
-    if (!fresh || !freshRelation || mayUpload(freshRelation, document.kind, fresh.status) !== 'ok') {
-      await windowClosed(fresh?.status ?? record.status);
-    }
-    if (attempt === CONFIRM_ATTEMPTS) throw new ConflictError('The case kept changing; confirm again.');
-    record = fresh as CaseRecord;
-  }
-  // The staging copy and the slot are done with; what this misses, the lifecycle rule (a day)
-  // and the slot's expiry (15 minutes) take care of: the document is available either way.
-  await Promise.allSettled([
-    deps.files.remove(staging),
-    deps.cases.releaseUploadSlot(caller.tenant, document),
-  ]);
-  return documentView(record, available);
 }
 
 const changedMeanwhile = () => new ConflictError('This document changed while it was being confirmed.');

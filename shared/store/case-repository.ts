@@ -301,6 +301,24 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       }
     },
 
+    /** Lets the next confirm of a document still pending run at once (a decided one has no claim left). */
+    async releaseDocumentClaim(tenant: string, document: DocumentRecord): Promise<void> {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id) },
+            UpdateExpression: 'REMOVE confirmingUntil',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
     /**
      * Makes a checked document available, in one TransactWriteItems: a ConditionCheck that the
      * case is still in the status the upload window was checked against, and the document put

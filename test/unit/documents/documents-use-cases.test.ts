@@ -57,6 +57,11 @@ function world(status: CaseStatus) {
       state.documents.set(document.id, { ...current, confirmingUntil: until.toISOString() });
       return true;
     },
+    releaseDocumentClaim: async (_tenant: string, document: DocumentRecord) => {
+      const current = state.documents.get(document.id);
+      if (current?.status === 'pending')
+        state.documents.set(document.id, { ...current, confirmingUntil: undefined });
+    },
     replaceDocument: async (_tenant: string, document: DocumentRecord, expected: string) => {
       if (state.documents.get(document.id)?.status !== expected) return false;
       state.documents.set(document.id, document);
