@@ -296,5 +296,7 @@ export class RenfortStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    // For `npm run bootstrap` (the first coordinateur, the referentiel) after a deployment.
+    new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 }

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { decodeLogCursor, encodeLogCursor } from '../cases/cursor.ts';
 import type { Caller } from '../domain/caller.ts';
 import {
+  coordinationOf,
   type InvitationSchema,
+  isEnabledCoordinateur,
   type Membership,
   type MembershipChange,
   type MembershipPatchSchema,
@@ -209,4 +211,60 @@ export async function membershipJournal(
     items: page.items,
     nextCursor: page.next ? encodeLogCursor({ ...page.next, scope }, deps.cursorSecret) : null,
   };
+}
+
+/** Who the journal names for what the bootstrap command did. */
+const BOOTSTRAP: Membership['email'] = 'bootstrap';
+
+/**
+ * The first coordinateur of a tenant, for the operator who has just deployed (the API needs a
+ * coordinateur to appoint anyone). Refused once the tenant has an enabled coordinateur: from
+ * then on, the coordination administers its users itself.
+ * 1. no enabled coordinateur yet in the tenant (else ConflictError)
+ * 2. the account is created and invited (or found)
+ * 3. its membership is written as coordinateur of the tenant's coordination, with the count
+ */
+export async function appointFirstCoordinateur(
+  deps: Pick<UserDeps, 'memberships' | 'directory' | 'now'>,
+  { email, tenant }: { email: string; tenant: string },
+): Promise<UserView> {
+  const members = await deps.memberships.list(tenant);
+  if (members.some(isEnabledCoordinateur)) {
+    throw new ConflictError(
+      `The tenant ${tenant} already has an enabled coordinateur: it invites the others.`,
+    );
+  }
+  const { userId } = await deps.directory.invite(email);
+  const current = await deps.memberships.get(userId);
+  if (current && current.tenant !== tenant) {
+    throw new ConflictError(`${email} is a user of the tenant ${current.tenant}.`);
+  }
+  const at = deps.now().toISOString();
+  const membership: Membership = {
+    userId,
+    email,
+    tenant,
+    role: 'coordinateur',
+    organisationId: coordinationOf(tenant),
+    enabled: true,
+    createdAt: current?.createdAt ?? at,
+    updatedAt: at,
+    version: (current?.version ?? 0) + 1,
+  };
+  const result = await deps.memberships.save({
+    membership,
+    ...(current && { expectedVersion: current.version }),
+    entry: {
+      at,
+      userId,
+      email,
+      action: current ? 'changed' : 'invited',
+      by: { userId: BOOTSTRAP, email: BOOTSTRAP },
+      ...(current && { before: termsOf(current) }),
+      after: termsOf(membership),
+    },
+  });
+  if (result !== 'saved') throw new ConflictError('The membership changed meanwhile; run the command again.');
+  await deps.directory.setEnabled(email, true);
+  return userView(membership);
 }

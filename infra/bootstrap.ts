@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ReferentielSchema } from '../shared/domain/referentiel.ts';
+import { createDocumentClient } from '../shared/store/dynamo.ts';
+import { createMembershipRepository } from '../shared/store/membership-repository.ts';
+import { createReferentielRepository } from '../shared/store/referentiel-repository.ts';
+import { appointFirstCoordinateur } from '../shared/users/admin-users.ts';
+import { createCognitoDirectory } from '../shared/users/cognito-directory.ts';
+
+/**
+ * `npm run bootstrap -- --table <TableName> --user-pool <UserPoolId> --email <address>
+ * [--tenant caf13] [--referentiel file.json]`, with the AWS credentials of the deployment:
+ * writes the tenant's referentiel when given, and appoints its first coordinateur (invited by
+ * Cognito). The stack's outputs name the table and the pool. Refused once the tenant has an
+ * enabled coordinateur.
+ */
+const usage =
+  'Usage: npm run bootstrap -- --table <TableName> --user-pool <UserPoolId> --email <address> [--tenant caf13] [--referentiel file.json]';
+const { values } = parseArgs({
+  options: {
+    table: { type: 'string' },
+    'user-pool': { type: 'string' },
+    email: { type: 'string' },
+    tenant: { type: 'string', default: 'caf13' },
+    referentiel: { type: 'string' },
+  },
+});
+const Args = z.object({
+  table: z.string().min(1),
+  'user-pool': z.string().min(1),
+  email: z.email().max(128).toLowerCase(),
+  tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/),
+  referentiel: z.string().optional(),
+});
+const parsed = Args.safeParse(values);
+if (!parsed.success) {
+  console.error(
+    `${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${usage}`,
+  );
+  process.exit(2);
+}
+const args = parsed.data;
+// The adapters read their configuration from the environment, as the functions do.
+process.env.TABLE_NAME = args.table;
+process.env.USER_POOL_ID = args['user-pool'];
+process.env.BUCKET_NAME ??= 'unused-by-bootstrap';
+
+const db = createDocumentClient();
+try {
+  if (args.referentiel) {
+    const referentiel = ReferentielSchema.parse(JSON.parse(readFileSync(args.referentiel, 'utf8')));
+    await createReferentielRepository(db, args.table).save(args.tenant, referentiel);
+    const counts = Object.entries(referentiel).map(([kind, list]) => `${list.length} ${kind}`);
+    console.log(`Referentiel of ${args.tenant} written: ${counts.join(', ')}.`);
+  }
+  const user = await appointFirstCoordinateur(
+    {
+      memberships: createMembershipRepository(db, args.table),
+      directory: createCognitoDirectory(),
+      now: () => new Date(),
+    },
+    { email: args.email, tenant: args.tenant },
+  );
+  console.log(
+    `${user.email} is the coordinateur of ${args.tenant} (user ${user.userId}); Cognito has sent the invitation.`,
+  );
+} catch (error) {
+  console.error(`Bootstrap refused: ${(error as Error).message}`);
+  process.exit(1);
+}
