@@ -153,7 +153,8 @@ export function createGateway({ routes, authorize, localRoutes = [], log }: Gate
         const raw = answer.contentType !== undefined;
         result = {
           statusCode: answer.status,
-          headers: { 'content-type': answer.contentType ?? 'application/json' },
+          // A token, or a local page: nothing for a cache to keep.
+          headers: { 'content-type': answer.contentType ?? 'application/json', 'cache-control': 'no-store' },
           body: raw
             ? Buffer.from(answer.body as string | Buffer).toString('base64')
             : JSON.stringify(answer.body),

@@ -16,6 +16,12 @@ describe('GET /me', () => {
 });
 
 describe('POST /_local/token', () => {
+  it('answers a token that no cache may keep', async () => {
+    const res = await api.call('POST', '/_local/token', { body: { email: 'avs@caf13.example.org' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers 404 problem+json for an email that is no local user', async () => {
     const res = await api.call('POST', '/_local/token', { body: { email: 'inconnu@example.org' } });
     expect(res.status).toBe(404);
