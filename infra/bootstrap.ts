@@ -5,15 +5,15 @@ import { ReferentielSchema } from '../shared/domain/referentiel.ts';
 import { createDocumentClient } from '../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../shared/store/membership-repository.ts';
 import { createReferentielRepository } from '../shared/store/referentiel-repository.ts';
-import { appointFirstCoordinateur } from '../shared/users/admin-users.ts';
+import { appointFirstCoordinateur, strandedCoordinateurs } from '../shared/users/admin-users.ts';
 import { createCognitoDirectory } from '../shared/users/cognito-directory.ts';
 
 /**
  * `npm run bootstrap -- --table <TableName> --user-pool <UserPoolId> --email <address>
  * [--tenant caf13] [--referentiel file.json]`, with the AWS credentials of the deployment:
  * writes the tenant's referentiel when given, and appoints its first coordinateur (invited by
- * Cognito). The stack's outputs name the table and the pool. Refused once the tenant has an
- * enabled coordinateur.
+ * Cognito). The stack's outputs name the table and the pool. Refused, before anything is
+ * written, while the tenant has an enabled coordinateur who can sign in.
  */
 const usage =
   'Usage: npm run bootstrap -- --table <TableName> --user-pool <UserPoolId> --email <address> [--tenant caf13] [--referentiel file.json]';
@@ -47,23 +47,26 @@ process.env.USER_POOL_ID = args['user-pool'];
 process.env.BUCKET_NAME ??= 'unused-by-bootstrap';
 
 const db = createDocumentClient();
+const deps = {
+  memberships: createMembershipRepository(db, args.table),
+  directory: createCognitoDirectory(),
+  now: () => new Date(),
+};
 try {
+  // Nothing is written for a tenant that needs no bootstrap (a mistyped --tenant would be a new one).
+  const stranded = await strandedCoordinateurs(deps, args.tenant);
   if (args.referentiel) {
     const referentiel = ReferentielSchema.parse(JSON.parse(readFileSync(args.referentiel, 'utf8')));
     await createReferentielRepository(db, args.table).save(args.tenant, referentiel);
     const counts = Object.entries(referentiel).map(([kind, list]) => `${list.length} ${kind}`);
     console.log(`Referentiel of ${args.tenant} written: ${counts.join(', ')}.`);
   }
-  const user = await appointFirstCoordinateur(
-    {
-      memberships: createMembershipRepository(db, args.table),
-      directory: createCognitoDirectory(),
-      now: () => new Date(),
-    },
-    { email: args.email, tenant: args.tenant },
-  );
+  const user = await appointFirstCoordinateur(deps, { email: args.email, tenant: args.tenant });
   console.log(
-    `${user.email} is the coordinateur of ${args.tenant} (user ${user.userId}); Cognito has sent the invitation.`,
+    `${user.email} is the coordinateur of ${args.tenant} (user ${user.userId}); Cognito has sent the invitation.` +
+      (stranded.length > 0
+        ? ` Disabled, as they could not sign in: ${stranded.map((c) => c.email).join(', ')}.`
+        : ''),
   );
 } catch (error) {
   console.error(`Bootstrap refused: ${(error as Error).message}`);

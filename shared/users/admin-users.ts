@@ -77,15 +77,25 @@ export async function inviteUser(
   const invitation = read();
   await requireFit(deps, caller, invitation, true);
   const previous = await deps.memberships.findByEmail(caller.tenant, invitation.email);
-  const { userId, existed } = await deps.directory.invite(invitation.email);
-  const taken = (membership?: Membership) =>
-    new ConflictError(
-      membership
-        ? `${invitation.email} already has a membership (user ${membership.userId}, ${membership.enabled ? 'enabled' : 'disabled'}): change it with PATCH /admin/users/${membership.userId}.`
-        : `An account already exists for ${invitation.email}.`,
+  const { userId, existed, waiting } = await deps.directory.invite(invitation.email);
+  if (previous?.userId === userId) {
+    const change = `change it with PATCH /admin/users/${userId}`;
+    if (!waiting) {
+      throw new ConflictError(
+        `${invitation.email} already has a membership (${previous.enabled ? 'enabled' : 'disabled'}): ${change}.`,
+      );
+    }
+    // Never signed in: its temporary password may have expired (7 days).
+    const resent = await deps.directory.resendInvitation(invitation.email);
+    throw new ConflictError(
+      `${invitation.email} already has a membership and has not signed in yet: ${
+        resent === 'sent' ? 'the invitation was sent again' : 'this identity provider sends no invitation'
+      }; ${change}.`,
     );
-  if (previous?.userId === userId) throw taken(previous);
-  if (!previous && existed && (await deps.memberships.get(userId))) throw taken();
+  }
+  // The same words whatever holds the account (one user pool serves every tenant).
+  const taken = new ConflictError(`${invitation.email} cannot be invited: an account already exists for it.`);
+  if (!previous && existed && (await deps.memberships.get(userId))) throw taken;
 
   const at = deps.now().toISOString();
   const membership: Membership = {
@@ -115,9 +125,9 @@ export async function inviteUser(
   if (result === 'last-coordinateur') {
     throw new ConflictError('This would leave no enabled coordinateur: appoint another one first.');
   }
-  if (result !== 'saved') throw taken();
+  if (result !== 'saved') throw taken;
   // An account adopted after a crash may have been left disabled.
-  if (existed) await deps.directory.setEnabled(membership.email, true);
+  if (existed) await deps.directory.setEnabled(userId, true);
   return userView(membership);
 }
 
@@ -153,7 +163,7 @@ export async function changeUser(
     const after = termsOf({ ...before, ...patch });
     const moved = after.role !== before.role || after.organisationId !== before.organisationId;
     if (moved) await requireFit(deps, caller, after, patch.organisationId !== undefined);
-    if (patch.enabled === true && (await deps.directory.setEnabled(current.email, true)) === 'no-account') {
+    if (patch.enabled === true && (await deps.directory.setEnabled(userId, true)) === 'no-account') {
       throw new ConflictError(
         `The account of ${current.email} no longer exists in the identity provider: invite ${current.email} again to recreate it (its membership follows).`,
       );
@@ -184,7 +194,7 @@ export async function changeUser(
       }
     }
     // An account that no longer exists cannot sign in: disabling it has nothing more to do.
-    if (patch.enabled === false) await deps.directory.setEnabled(saved.email, false);
+    if (patch.enabled === false) await deps.directory.setEnabled(userId, false);
     return userView(saved);
   }
 }
@@ -217,29 +227,46 @@ export async function membershipJournal(
 const BOOTSTRAP: Membership['email'] = 'bootstrap';
 
 /**
+ * The tenant's enabled coordinateurs, all of whom cannot sign in (none, for a new tenant);
+ * a ConflictError when one can: then the tenant needs no bootstrap.
+ */
+export async function strandedCoordinateurs(
+  deps: Pick<UserDeps, 'memberships' | 'directory'>,
+  tenant: string,
+): Promise<Membership[]> {
+  const coordinateurs = (await deps.memberships.list(tenant)).filter(isEnabledCoordinateur);
+  for (const coordinateur of coordinateurs) {
+    if (await deps.directory.canSignIn(coordinateur.userId)) {
+      throw new ConflictError(
+        `The tenant ${tenant} has a coordinateur who can sign in (${coordinateur.email}): it invites the others.`,
+      );
+    }
+  }
+  return coordinateurs;
+}
+
+/**
  * The first coordinateur of a tenant, for the operator who has just deployed (the API needs a
- * coordinateur to appoint anyone). Refused once the tenant has an enabled coordinateur: from
+ * coordinateur to appoint anyone), or to recover a tenant none of whose enabled coordinateurs
+ * can sign in any more (accounts deleted, invitations never used). Refused while one can: from
  * then on, the coordination administers its users itself.
- * 1. no enabled coordinateur yet in the tenant (else ConflictError)
+ * 1. no enabled coordinateur of the tenant can sign in (else ConflictError)
  * 2. the account is created and invited (or found)
- * 3. its membership is written as coordinateur of the tenant's coordination, with the count
+ * 3. its membership is written as coordinateur of the tenant's coordination (taking over the
+ *    same email's stale membership, as an invitation does)
+ * 4. the coordinateurs that cannot sign in are disabled, each with its journal entry
  */
 export async function appointFirstCoordinateur(
   deps: Pick<UserDeps, 'memberships' | 'directory' | 'now'>,
   { email, tenant }: { email: string; tenant: string },
 ): Promise<UserView> {
-  const members = await deps.memberships.list(tenant);
-  if (members.some(isEnabledCoordinateur)) {
-    throw new ConflictError(
-      `The tenant ${tenant} already has an enabled coordinateur: it invites the others.`,
-    );
-  }
+  const stranded = await strandedCoordinateurs(deps, tenant);
   const { userId } = await deps.directory.invite(email);
   const current = await deps.memberships.get(userId);
-  if (current && current.tenant !== tenant) {
-    throw new ConflictError(`${email} is a user of the tenant ${current.tenant}.`);
-  }
+  if (current && current.tenant !== tenant) throw new ConflictError(`${email} is a user of another tenant.`);
+  const previous = current ?? (await deps.memberships.findByEmail(tenant, email));
   const at = deps.now().toISOString();
+  const by = { userId: BOOTSTRAP, email: BOOTSTRAP };
   const membership: Membership = {
     userId,
     email,
@@ -254,17 +281,33 @@ export async function appointFirstCoordinateur(
   const result = await deps.memberships.save({
     membership,
     ...(current && { expectedVersion: current.version }),
+    ...(previous && !current && { replaces: { userId: previous.userId, version: previous.version } }),
     entry: {
       at,
       userId,
       email,
       action: current ? 'changed' : 'invited',
-      by: { userId: BOOTSTRAP, email: BOOTSTRAP },
-      ...(current && { before: termsOf(current) }),
+      by,
+      ...(previous && { before: termsOf(previous) }),
       after: termsOf(membership),
     },
   });
   if (result !== 'saved') throw new ConflictError('The membership changed meanwhile; run the command again.');
-  await deps.directory.setEnabled(email, true);
+  await deps.directory.setEnabled(userId, true);
+  for (const coordinateur of stranded.filter((c) => c.userId !== userId && c.userId !== previous?.userId)) {
+    await deps.memberships.save({
+      membership: { ...coordinateur, enabled: false, updatedAt: at, version: coordinateur.version + 1 },
+      expectedVersion: coordinateur.version,
+      entry: {
+        at,
+        userId: coordinateur.userId,
+        email: coordinateur.email,
+        action: 'disabled',
+        by,
+        before: termsOf(coordinateur),
+        after: { ...termsOf(coordinateur), enabled: false },
+      },
+    });
+  }
   return userView(membership);
 }

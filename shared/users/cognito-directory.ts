@@ -53,6 +53,12 @@ export function createCognitoDirectory(): UserDirectory {
     ...(COGNITO_ENDPOINT && { endpoint: COGNITO_ENDPOINT }),
   });
   const UserPoolId = USER_POOL_ID;
+  const get = (Username: string) =>
+    cognito.send(new AdminGetUserCommand({ UserPoolId, Username })).catch((error: unknown) => {
+      if (error instanceof UserNotFoundException) return undefined;
+      throw explained(error);
+    });
+  // In a pool whose users sign in with their email, an account's username is its sub.
   return {
     async invite(email) {
       try {
@@ -67,22 +73,48 @@ export function createCognitoDirectory(): UserDirectory {
             ],
           }),
         );
-        return { userId: subOf(User?.Attributes), existed: false };
+        return { userId: subOf(User?.Attributes), existed: false, waiting: true };
       } catch (error) {
         if (!(error instanceof UsernameExistsException)) throw explained(error);
-        const existing = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
-        return { userId: subOf(existing.UserAttributes), existed: true };
+        const existing = await get(email);
+        if (!existing) throw new ServiceUnavailableError('The account changed meanwhile; try again.');
+        return {
+          userId: subOf(existing.UserAttributes),
+          existed: true,
+          waiting: existing.UserStatus === 'FORCE_CHANGE_PASSWORD',
+        };
       }
     },
-    async setEnabled(email, enabled) {
+    async resendInvitation(email) {
+      try {
+        await cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username: email,
+            MessageAction: 'RESEND',
+            DesiredDeliveryMediums: ['EMAIL'],
+          }),
+        );
+        return 'sent';
+      } catch (error) {
+        // cognito-local sends no invitation at all, and says so.
+        if ((error as { name?: string }).name === 'UnsupportedError') return 'unsupported';
+        throw explained(error);
+      }
+    },
+    async setEnabled(userId, enabled) {
       const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
       try {
-        await cognito.send(new Command({ UserPoolId, Username: email }));
+        await cognito.send(new Command({ UserPoolId, Username: userId }));
         return 'done';
       } catch (error) {
         if (error instanceof UserNotFoundException) return 'no-account';
         throw explained(error);
       }
+    },
+    async canSignIn(userId) {
+      const account = await get(userId);
+      return account?.Enabled === true;
     },
   };
 }

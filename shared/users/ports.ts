@@ -43,12 +43,23 @@ export interface MembershipStore {
 export interface UserDirectory {
   /**
    * Creates the account and sends its invitation; `existed` when an account with this email was
-   * already there (its id is returned, nothing is sent). Throws a ProblemError when the identity
-   * provider refuses the email (422) or is unavailable (503).
+   * already there (its id is returned, nothing is sent), `waiting` while that account has not
+   * signed in yet. Throws a ProblemError when the identity provider refuses the email (422) or
+   * is unavailable (503).
    */
-  invite(email: string): Promise<{ userId: string; existed: boolean }>;
-  /** Allows or forbids signing in; doing it twice changes nothing. `no-account` when there is none. */
-  setEnabled(email: string, enabled: boolean): Promise<'done' | 'no-account'>;
+  invite(email: string): Promise<{ userId: string; existed: boolean; waiting: boolean }>;
+  /**
+   * Sends the invitation of an account that has not signed in yet again (a new temporary
+   * password); `unsupported` where the provider sends none (cognito-local).
+   */
+  resendInvitation(email: string): Promise<'sent' | 'unsupported'>;
+  /**
+   * Allows or forbids signing in to the account `userId` (the `sub`, never the email: an email
+   * may now name another person's account); `no-account` when it no longer exists.
+   */
+  setEnabled(userId: string, enabled: boolean): Promise<'done' | 'no-account'>;
+  /** Whether the account exists and may sign in. */
+  canSignIn(userId: string): Promise<boolean>;
 }
 
 /** What the administration use cases need from the outside. */

@@ -46,9 +46,22 @@ describe('npm run bootstrap: the referentiel and the first coordinateur of a new
     expect(first.status, first.out).toBe(0);
     expect(first.out).toContain(`${email} is the coordinateur of ${tenant}`);
 
-    const again = bootstrap('--email', `autre-${email}`, '--tenant', tenant);
+    // The coordinateur can sign in: a second bootstrap is refused, and writes nothing.
+    const other = join(mkdtempSync(join(tmpdir(), 'renfort-bootstrap-')), 'referentiel.json');
+    writeFileSync(
+      other,
+      JSON.stringify({
+        centres: [],
+        federations: [],
+        partenaires: [],
+        prestataires: [{ id: 'intrus', nom: 'Intrus' }],
+      }),
+    );
+    const again = bootstrap('--email', `autre-${email}`, '--tenant', tenant, '--referentiel', other);
     expect(again.status, again.out).toBe(1);
-    expect(again.out).toContain('already has an enabled coordinateur');
+    expect(again.out).toContain(`has a coordinateur who can sign in (${email})`);
+    const referentiel = await api.call('GET', '/referentiel', { as: email });
+    expect(referentiel.json.prestataires).toEqual([]);
 
     const me = await api.call('GET', '/me', { as: email });
     expect(me.json).toMatchObject({ role: 'coordinateur', organisationId: `${tenant}-coordination` });

@@ -13,7 +13,12 @@ import {
   UnprocessableError,
   ValidationError,
 } from '../../../shared/http/problem.ts';
-import { changeUser, inviteUser, listUsers } from '../../../shared/users/admin-users.ts';
+import {
+  appointFirstCoordinateur,
+  changeUser,
+  inviteUser,
+  listUsers,
+} from '../../../shared/users/admin-users.ts';
 import type { MembershipStore, UserDeps, UserDirectory } from '../../../shared/users/ports.ts';
 
 /** Memberships in memory, with the same rules as the table: versions, journal, coordinateur floor. */
@@ -55,32 +60,42 @@ function memoryStore(): MembershipStore & { rows: Map<string, Membership>; entri
   };
 }
 
-/** Accounts in memory; `failNext` makes the next call fail as a network error would. */
+/** Accounts in memory, by email; `failNext` makes the next call fail as a network error would. */
 function memoryDirectory(): UserDirectory & {
-  accounts: Map<string, { userId: string; enabled: boolean }>;
+  accounts: Map<string, { userId: string; enabled: boolean; waiting: boolean }>;
   failNext: boolean;
+  resent: string[];
 } {
-  const accounts = new Map<string, { userId: string; enabled: boolean }>();
+  const accounts = new Map<string, { userId: string; enabled: boolean; waiting: boolean }>();
+  const byId = (userId: string) => [...accounts.values()].find((a) => a.userId === userId);
   let n = 0;
   const directory = {
     accounts,
     failNext: false,
+    resent: [] as string[],
     async invite(email: string) {
       const existing = accounts.get(email);
-      if (existing) return { userId: existing.userId, existed: true };
+      if (existing) return { userId: existing.userId, existed: true, waiting: existing.waiting };
       const userId = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-      accounts.set(email, { userId, enabled: true });
-      return { userId, existed: false };
+      accounts.set(email, { userId, enabled: true, waiting: true });
+      return { userId, existed: false, waiting: true };
     },
-    async setEnabled(email: string, enabled: boolean) {
+    async resendInvitation(email: string) {
+      directory.resent.push(email);
+      return 'sent' as const;
+    },
+    async setEnabled(userId: string, enabled: boolean) {
       if (directory.failNext) {
         directory.failNext = false;
         throw new Error('cognito-idp unreachable');
       }
-      const account = accounts.get(email);
+      const account = byId(userId);
       if (!account) return 'no-account' as const;
       account.enabled = enabled;
       return 'done' as const;
+    },
+    async canSignIn(userId: string) {
+      return byId(userId)?.enabled === true;
     },
   };
   return directory;
@@ -172,10 +187,7 @@ describe('the administration of users', () => {
   it('gives a membership to an account left without one by a crash, instead of a 409 that would strand it', async () => {
     // A first attempt created the account, then failed before the membership was written.
     await directory.invite('orpheline@example.org');
-    directory.accounts.set('orpheline@example.org', {
-      ...(directory.accounts.get('orpheline@example.org') as { userId: string; enabled: boolean }),
-      enabled: false,
-    });
+    (directory.accounts.get('orpheline@example.org') as { enabled: boolean }).enabled = false;
     const user = await inviteUser(deps, coordinateur, () => ({
       email: 'orpheline@example.org',
       role: 'prestataire',
@@ -324,6 +336,75 @@ describe('the administration of users', () => {
       action: 'invited',
       before: { enabled: false },
       after: { enabled: true },
+    });
+  });
+
+  it('acts on the account of the membership, never on whoever holds its email now (another tenant, say)', async () => {
+    const stale = await inviteUser(deps, coordinateur, () => ({
+      email: 'partagee@example.org',
+      role: 'partenaire',
+      organisationId: 'etat',
+    }));
+    // The account is deleted from the pool, and the email is given a new account elsewhere.
+    directory.accounts.set('partagee@example.org', {
+      userId: '00000000-0000-4000-8000-0000000000ff',
+      enabled: true,
+      waiting: false,
+    });
+    await changeUser(deps, coordinateur, stale.userId, () => ({ enabled: false }));
+    expect(directory.accounts.get('partagee@example.org')?.enabled).toBe(true);
+    await expect(changeUser(deps, coordinateur, stale.userId, () => ({ enabled: true }))).rejects.toThrow(
+      'invite partagee@example.org again',
+    );
+    expect(directory.accounts.get('partagee@example.org')?.enabled).toBe(true);
+  });
+
+  it('sends the invitation again to a user invited again who has not signed in yet, still a 409', async () => {
+    const user = await inviteUser(deps, coordinateur, () => ({
+      email: 'en-attente@example.org',
+      role: 'partenaire',
+      organisationId: 'region',
+    }));
+    const again = inviteUser(deps, coordinateur, () => ({
+      email: 'en-attente@example.org',
+      role: 'partenaire',
+      organisationId: 'region',
+    }));
+    await expect(again).rejects.toThrow(ConflictError);
+    await expect(again).rejects.toThrow('the invitation was sent again');
+    expect(directory.resent).toEqual(['en-attente@example.org']);
+    expect(store.rows.get(user.userId)?.version).toBe(1);
+  });
+
+  describe('the bootstrap of a tenant', () => {
+    const bootstrapDeps = () => ({ memberships: store, directory, now: deps.now });
+
+    it('is refused while an enabled coordinateur can sign in', async () => {
+      directory.accounts.set(coordinateur.email, { userId: coordinateur.sub, enabled: true, waiting: false });
+      await expect(
+        appointFirstCoordinateur(bootstrapDeps(), { email: 'nouvelle@caf13.example.org', tenant: 'caf13' }),
+      ).rejects.toThrow(`coordinateur who can sign in (${coordinateur.email})`);
+    });
+
+    it('recovers a tenant whose only coordinateur can no longer sign in, and disables that one', async () => {
+      // The seeded coordinateur of this test has no account in the directory: deleted.
+      const appointed = await appointFirstCoordinateur(bootstrapDeps(), {
+        email: 'relève@caf13.example.org',
+        tenant: 'caf13',
+      });
+      expect(appointed).toMatchObject({
+        role: 'coordinateur',
+        organisationId: 'caf13-coordination',
+        enabled: true,
+      });
+      expect(store.rows.get(coordinateur.sub)?.enabled).toBe(false);
+      expect(store.entries.slice(-2).map((e) => [e.action, e.by.email])).toEqual([
+        ['invited', 'bootstrap'],
+        ['disabled', 'bootstrap'],
+      ]);
+      await expect(
+        appointFirstCoordinateur(bootstrapDeps(), { email: 'autre@caf13.example.org', tenant: 'caf13' }),
+      ).rejects.toThrow(ConflictError);
     });
   });
 });
