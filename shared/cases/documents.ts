@@ -158,7 +158,8 @@ export async function confirmUpload(
 
   // One confirm at a time per document: another one answers what this one will have decided.
   const now = deps.now();
-  if (!(await deps.cases.claimDocument(caller.tenant, document, now, new Date(now.getTime() + CLAIM_MS)))) {
+  const claimedUntil = new Date(now.getTime() + CLAIM_MS);
+  if (!(await deps.cases.claimDocument(caller.tenant, document, now, claimedUntil))) {
     const current = await existingDocument(deps, caller, caseId, documentId);
     if (current.status === 'available') return documentView(record, current);
     if (current.status === 'rejected') {
@@ -237,7 +238,7 @@ export async function confirmUpload(
     return documentView(record, available);
   } catch (error) {
     // Still pending (no file yet, a case that kept changing, a failure): the next confirm may run.
-    await deps.cases.releaseDocumentClaim(caller.tenant, document).catch(() => undefined);
+    await deps.cases.releaseDocumentClaim(caller.tenant, document, claimedUntil).catch(() => undefined);
     throw error;
   }
 }

@@ -301,17 +301,20 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       }
     },
 
-    /** Lets the next confirm of a document still pending run at once (a decided one has no claim left). */
-    async releaseDocumentClaim(tenant: string, document: DocumentRecord): Promise<void> {
+    /**
+     * Lets the next confirm of a document still pending run at once: only the claim taken until
+     * `until` is released, never a later confirm's (a decided document has no claim left).
+     */
+    async releaseDocumentClaim(tenant: string, document: DocumentRecord, until: Date): Promise<void> {
       try {
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id) },
             UpdateExpression: 'REMOVE confirmingUntil',
-            ConditionExpression: '#status = :pending',
+            ConditionExpression: '#status = :pending AND confirmingUntil = :until',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'pending' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':until': until.toISOString() },
           }),
         );
       } catch (error) {

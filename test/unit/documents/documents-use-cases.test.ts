@@ -57,10 +57,11 @@ function world(status: CaseStatus) {
       state.documents.set(document.id, { ...current, confirmingUntil: until.toISOString() });
       return true;
     },
-    releaseDocumentClaim: async (_tenant: string, document: DocumentRecord) => {
+    releaseDocumentClaim: async (_tenant: string, document: DocumentRecord, until: Date) => {
       const current = state.documents.get(document.id);
-      if (current?.status === 'pending')
+      if (current?.status === 'pending' && current.confirmingUntil === until.toISOString()) {
         state.documents.set(document.id, { ...current, confirmingUntil: undefined });
+      }
     },
     replaceDocument: async (_tenant: string, document: DocumentRecord, expected: string) => {
       if (state.documents.get(document.id)?.status !== expected) return false;
