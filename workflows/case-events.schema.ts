@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { type Actor, AVIS, type CaseEventType, type Relation } from '../shared/domain/case.ts';
+import type { FicheDraft } from '../shared/domain/fiche.schema.ts';
 import { isoDate, refId, text } from '../shared/domain/text.ts';
 
 /** The bodies of `POST /cases/{caseId}/events`, one strict schema per event type (DESIGN.md §3). */
 
-export const AVIS = ['favorable', 'reserve', 'defavorable'] as const;
-export type AvisValue = (typeof AVIS)[number];
-
-const event = <T extends string, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
+const event = <T extends CaseEventType, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape }).meta({ id: `${type}_event` });
 
 export const CaseEventBodySchema = z
@@ -38,23 +37,47 @@ export const CaseEventBodySchema = z
   .meta({ id: 'CaseEvent' });
 
 export type CaseEventBody = z.infer<typeof CaseEventBodySchema>;
-export type CaseEventType = CaseEventBody['type'];
-export const CASE_EVENT_TYPES = CaseEventBodySchema.options.map((o) => o.shape.type.value) as CaseEventType[];
 
-/** Who may send each event: a role, qualified by its relation to the case where the procedure says so. */
-export type Sender = 'gestionnaire' | 'coordinateur' | 'consulted-partenaire' | 'assigned-prestataire';
+/** The event types, in the schema's order (a unit test checks they are the domain's, all of them). */
+export const SCHEMA_EVENT_TYPES = CaseEventBodySchema.options.map((o) => o.shape.type.value);
 
-export const EVENT_SENDER: Record<CaseEventType, Sender> = {
+/** Replacing the draft fiche (`PUT /cases/{id}/fiche`) goes through the machine as this event. */
+export type InternalEventBody = { type: 'UPDATE_FICHE'; fiche: FicheDraft };
+export type MachineEventType = CaseEventType | InternalEventBody['type'];
+
+/** The relation that sends each event (DESIGN.md §3): one table, read by the one sender guard. */
+export const EVENT_SENDER: Record<MachineEventType, Relation> = {
+  UPDATE_FICHE: 'gestionnaire',
   SUBMIT_FICHE: 'gestionnaire',
   REQUEST_COMPLEMENT: 'coordinateur',
   OPEN_SAISINE: 'coordinateur',
-  GIVE_AVIS: 'consulted-partenaire',
+  GIVE_AVIS: 'partenaire',
   ACCEPT: 'coordinateur',
   REJECT: 'coordinateur',
-  SUBMIT_RAPPORT: 'assigned-prestataire',
+  SUBMIT_RAPPORT: 'prestataire',
   REQUEST_REVISION: 'gestionnaire',
   VALIDATE_RAPPORT: 'gestionnaire',
-  RECORD_RESTITUTION: 'assigned-prestataire',
+  RECORD_RESTITUTION: 'prestataire',
   RECORD_RENCONTRE: 'coordinateur',
   WITHDRAW: 'gestionnaire',
+};
+
+/** Facts from outside the case that some guards need, looked up by the use case before the transition. */
+export interface EventFacts {
+  knownPartenaireIds?: string[];
+  defaultPartenaireIds?: string[];
+  knownPrestataireIds?: string[];
+  /** The document SUBMIT_RAPPORT references, as stored (undefined: no such document on this case). */
+  document?: { id: string; kind: string; status: string; uploaderOrganisationId: string };
+}
+
+/**
+ * An event as the machine receives it: the body, who sends it and how it stands to the case
+ * (computed once, where the case was found visible), when, and the facts its guards need.
+ */
+export type CaseMachineEvent = (CaseEventBody | InternalEventBody) & {
+  actor: Actor;
+  relation: Relation;
+  at: string;
+  facts?: EventFacts;
 };

@@ -1,6 +1,6 @@
+import type { CaseContext } from '../shared/domain/case.ts';
 import { missingFicheFields } from '../shared/domain/fiche.schema.ts';
-import type { CaseContext, CaseMachineEvent } from './case.machine.ts';
-import { EVENT_SENDER } from './case-events.schema.ts';
+import { type CaseMachineEvent, EVENT_SENDER } from './case-events.schema.ts';
 
 /** Why a guard refuses an event: a path into the request or the case, and a sentence. */
 export interface Violation {
@@ -10,28 +10,9 @@ export interface Violation {
 
 type Check = (context: CaseContext, event: CaseMachineEvent) => Violation[];
 
-/**
- * Whether the event's actor is the one the procedure names as its sender, relation included:
- * the centre's own gestionnaire (or its federation), a partenaire consulted on this case,
- * the prestataire firm assigned to it.
- */
-export function actorIsSender(event: CaseMachineEvent, context: CaseContext): boolean {
-  const { role, organisationId } = event.actor;
-  const sender = event.type === 'UPDATE_FICHE' ? 'gestionnaire' : EVENT_SENDER[event.type];
-  switch (sender) {
-    case 'gestionnaire':
-      return (
-        role === 'gestionnaire' &&
-        (organisationId === context.centreId || organisationId === context.federationId)
-      );
-    case 'coordinateur':
-      return role === 'coordinateur';
-    case 'consulted-partenaire':
-      return role === 'partenaire' && context.consultedPartenaireIds.includes(organisationId);
-    case 'assigned-prestataire':
-      return role === 'prestataire' && context.prestataireId === organisationId;
-  }
-}
+/** The one sender rule: the event comes from the relation the procedure names for it. */
+export const sentByItsSender = (event: Pick<CaseMachineEvent, 'type' | 'relation'>): boolean =>
+  event.relation === EVENT_SENDER[event.type];
 
 const none: Check = () => [];
 

@@ -1,29 +1,14 @@
 import { initialTransition, transition } from 'xstate';
-import type { Role } from '../shared/domain/caller.ts';
 import {
-  type Actor,
-  type CaseContext,
-  type CaseInput,
-  type CaseMachineEvent,
+  CASE_EVENT_TYPES,
+  type CaseEventType,
   type CaseStatus,
-  caseMachine,
-  type Notification,
-} from './case.machine.ts';
-import { CASE_EVENT_TYPES, type CaseEventType, EVENT_SENDER, type Sender } from './case-events.schema.ts';
-import { actorIsSender, explainRefusal, type Violation } from './case-rules.ts';
-
-/** What is stored of the machine: its status and its context (the persisted snapshot). */
-export interface PersistedCase {
-  status: CaseStatus;
-  context: CaseContext;
-}
-
-const SENDER_ROLE: Record<Sender, Role> = {
-  gestionnaire: 'gestionnaire',
-  coordinateur: 'coordinateur',
-  'consulted-partenaire': 'partenaire',
-  'assigned-prestataire': 'prestataire',
-};
+  type PersistedCase,
+  type Relation,
+} from '../shared/domain/case.ts';
+import { type CaseInput, caseMachine, type Notification } from './case.machine.ts';
+import { type CaseMachineEvent, EVENT_SENDER } from './case-events.schema.ts';
+import { explainRefusal, type Violation } from './case-rules.ts';
 
 function restore({ status, context }: PersistedCase) {
   return caseMachine.resolveState({ value: status, context });
@@ -44,14 +29,12 @@ export function startCase(input: CaseInput): PersistedCase {
 export type EventCheck = { ok: true } | { ok: false; reason: 'forbidden' | 'not-possible' };
 
 /**
- * The checks that come before If-Match in DESIGN.md §4: may this actor's role ever send this
- * event (else 403), and does the current status accept it at all (else 409).
+ * The checks that come before If-Match in DESIGN.md §4: is the sender's relation to the case
+ * the one that sends this event (else 403), and does the current status accept it (else 409).
  */
 export function checkEvent(current: PersistedCase, event: CaseMachineEvent): EventCheck {
-  const sender = event.type === 'UPDATE_FICHE' ? 'gestionnaire' : EVENT_SENDER[event.type];
-  if (event.actor.role !== SENDER_ROLE[sender]) return { ok: false, reason: 'forbidden' };
+  if (event.relation !== EVENT_SENDER[event.type]) return { ok: false, reason: 'forbidden' };
   if (!eventTypesIn(current.status).includes(event.type)) return { ok: false, reason: 'not-possible' };
-  if (!actorIsSender(event, current.context)) return { ok: false, reason: 'forbidden' };
   return { ok: true };
 }
 
@@ -70,11 +53,8 @@ export function applyEvent(current: PersistedCase, event: CaseMachineEvent): Eve
   return { applied: true, next: persisted(after), notifications };
 }
 
-/** The event types this actor may send now, read from the machine's current state and its sender guard. */
-export function allowedEvents(current: PersistedCase, actor: Actor): CaseEventType[] {
+/** The event types this relation may send now: accepted in the current state, and its to send. */
+export function allowedEvents(current: PersistedCase, relation: Relation): CaseEventType[] {
   const accepted = eventTypesIn(current.status);
-  return CASE_EVENT_TYPES.filter(
-    (type) =>
-      accepted.includes(type) && actorIsSender({ type, actor, at: '' } as CaseMachineEvent, current.context),
-  );
+  return CASE_EVENT_TYPES.filter((type) => accepted.includes(type) && EVENT_SENDER[type] === relation);
 }

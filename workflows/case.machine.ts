@@ -1,67 +1,15 @@
 import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
-import type { Role } from '../shared/domain/caller.ts';
+import type { AvisEntry, CaseContext, CaseEventType } from '../shared/domain/case.ts';
 import type { FicheDraft } from '../shared/domain/fiche.schema.ts';
-import type { AvisValue, CaseEventBody, CaseEventType } from './case-events.schema.ts';
-import { actorIsSender, checks } from './case-rules.ts';
+import type { CaseMachineEvent } from './case-events.schema.ts';
+import { checks, sentByItsSender } from './case-rules.ts';
 
 /**
  * The procedure of DESIGN.md §3 as a pure XState machine. It performs no I/O: the use case
- * hands it the persisted snapshot and an event carrying the actor and the facts its guards
- * need (known partner ids, the referenced document), and gets back the next snapshot and
- * the effects to carry out (notifications), as data.
+ * hands it the persisted snapshot and an event carrying its sender's relation to the case and
+ * the facts its guards need (known partner ids, the referenced document), and gets back the
+ * next snapshot and the effects to carry out (notifications), as data.
  */
-
-export interface Actor {
-  sub: string;
-  role: Role;
-  organisationId: string;
-}
-
-/** Facts from outside the case that some guards need, looked up by the use case before the transition. */
-export interface EventFacts {
-  knownPartenaireIds?: string[];
-  defaultPartenaireIds?: string[];
-  knownPrestataireIds?: string[];
-  /** The document SUBMIT_RAPPORT references, as stored (undefined: no such document on this case). */
-  document?: { id: string; kind: string; status: string; uploaderOrganisationId: string };
-}
-
-export type InternalEventBody = { type: 'UPDATE_FICHE'; fiche: FicheDraft };
-export type CaseMachineEvent = (CaseEventBody | InternalEventBody) & {
-  actor: Actor;
-  at: string;
-  facts?: EventFacts;
-};
-
-export interface AvisEntry {
-  avis: AvisValue;
-  commentaire?: string;
-  at: string;
-}
-
-export interface CaseContext {
-  centreId: string;
-  federationId?: string;
-  fiche: FicheDraft;
-  /** True once SUBMIT_FICHE has happened: from then on the coordinateur sees the case. */
-  submittedOnce: boolean;
-  consultedPartenaireIds: string[];
-  /** One avis per consulted partenaire, keyed by its id; a new avis replaces the previous one. */
-  avis: Record<string, AvisEntry>;
-  prestataireId?: string;
-  decision?: { outcome: 'accepted' | 'refused'; motif?: string; at: string };
-  rapport: {
-    submittedDocumentId?: string;
-    /** Every rapport ever submitted, oldest first: the versions the gestionnaire has seen. */
-    submittedDocumentIds: string[];
-    validatedDocumentId?: string;
-    submissions: number;
-    revisions: number;
-  };
-  restitution?: { date: string; rencontrePartenaires: boolean; compteRendu?: string };
-  rencontre?: { date: string; compteRendu?: string };
-  withdrawal?: { motif?: string; at: string };
-}
 
 export interface CaseInput {
   centreId: string;
@@ -89,7 +37,7 @@ export const caseMachine = setup({
     input: {} as CaseInput,
   },
   guards: {
-    sentByItsSender: ({ context, event }) => actorIsSender(event, context),
+    sentByItsSender: ({ event }) => sentByItsSender(event),
     ficheIsComplete: ({ context }) => checks.SUBMIT_FICHE(context).length === 0,
     partenairesAreKnown: ({ context, event }) => checks.OPEN_SAISINE(context, event).length === 0,
     hasFavorableAvisAndKnownPrestataire: ({ context, event }) => checks.ACCEPT(context, event).length === 0,
@@ -310,17 +258,3 @@ export const caseMachine = setup({
     abandonnee: { type: 'final' },
   },
 });
-
-export type CaseStatus =
-  | 'brouillon'
-  | 'fiche_transmise'
-  | 'saisine_concertee'
-  | 'diagnostic_en_cours'
-  | 'rapport_a_valider'
-  | 'restitution_a_faire'
-  | 'rencontre_partenaires'
-  | 'cloturee'
-  | 'refusee'
-  | 'abandonnee';
-
-export const CASE_STATUSES = Object.keys(caseMachine.root.states) as CaseStatus[];

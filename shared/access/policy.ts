@@ -1,8 +1,15 @@
-import type { Actor, CaseStatus } from '../../workflows/case.machine.ts';
 import { allowedEvents } from '../../workflows/case-workflow.ts';
 import type { DocumentKind, DocumentRecord, DocumentView } from '../documents/document.ts';
 import type { Caller } from '../domain/caller.ts';
-import type { CaseRecord, CaseView, HistoryEvent, HistoryEventView } from '../domain/case.ts';
+import type {
+  Actor,
+  CaseRecord,
+  CaseStatus,
+  CaseView,
+  HistoryEvent,
+  HistoryEventView,
+  Relation,
+} from '../domain/case.ts';
 import type { Centre } from '../domain/referentiel.ts';
 
 /**
@@ -10,9 +17,12 @@ import type { Centre } from '../domain/referentiel.ts';
  * this module; they never test roles themselves.
  */
 
-/** How the caller stands to a case; undefined means the case does not exist for them (404). */
-export type Relation = 'gestionnaire' | 'coordinateur' | 'partenaire' | 'prestataire';
+export type { Relation };
 
+/**
+ * How the caller stands to a case, decided here once; undefined means the case does not exist
+ * for them (404). The machine trusts it: each event names the relation that sends it.
+ */
 export function relationTo(caller: Caller, record: CaseRecord): Relation | undefined {
   if (caller.tenant !== record.tenant) return undefined;
   const { context } = record;
@@ -73,8 +83,8 @@ function rapportView({ context: { rapport } }: CaseRecord, relation: Relation): 
   return rapport.validatedDocumentId ? { rapport: { validatedDocumentId: rapport.validatedDocumentId } } : {};
 }
 
-/** The case as this caller may see it, with the events it may send now. */
-export function caseView(record: CaseRecord, caller: Caller, relation: Relation): CaseView {
+/** The case as this relation may see it, with the events it may send now. */
+export function caseView(record: CaseRecord, relation: Relation): CaseView {
   const { context } = record;
   return {
     id: record.id,
@@ -97,7 +107,7 @@ export function caseView(record: CaseRecord, caller: Caller, relation: Relation)
     ...(context.restitution && { restitution: context.restitution }),
     ...(context.rencontre && { rencontre: context.rencontre }),
     ...(context.withdrawal && { withdrawal: context.withdrawal }),
-    allowedEvents: allowedEvents(record, actorOf(caller)),
+    allowedEvents: allowedEvents(record, relation),
   };
 }
 

@@ -1,5 +1,8 @@
-import type { CaseMachineEvent, InternalEventBody } from '../../workflows/case.machine.ts';
-import type { CaseEventBody } from '../../workflows/case-events.schema.ts';
+import type {
+  CaseEventBody,
+  CaseMachineEvent,
+  InternalEventBody,
+} from '../../workflows/case-events.schema.ts';
 import { applyEvent, checkEvent } from '../../workflows/case-workflow.ts';
 import { actorOf, caseView, relationTo, viewerKeysOf } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
@@ -43,27 +46,28 @@ export async function changeCase(
   deps: CaseDeps,
   { caller, caseId, read, request }: ChangeRequest,
 ): Promise<CaseView> {
-  const load = async () => (await visibleCase(deps, caller, caseId)).record;
+  const load = () => visibleCase(deps, caller, caseId);
   // The first read decides 404 and 400 before the idempotency record is consulted.
   const first = await load();
   const { idempotencyKey } = read();
 
   return idempotent(deps, caller, { key: idempotencyKey, request: request() }, async (idempotencyRecord) => {
-    let record: CaseRecord = first;
+    let { record, relation } = first;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) record = await load();
+      if (attempt > 0) ({ record, relation } = await load());
       const { body, ifMatch } = read();
       const at = deps.now().toISOString();
       const event = {
         ...body,
         actor: actorOf(caller),
+        relation,
         at,
         facts: await factsFor(deps, record, body),
       } as CaseMachineEvent;
 
       const check = checkEvent(record, event);
       if (!check.ok && check.reason === 'forbidden') {
-        throw new ForbiddenError(`A ${caller.role} cannot send ${body.type} on this case.`);
+        throw new ForbiddenError(`A ${relation} cannot send ${body.type} on this case.`);
       }
       if (!check.ok)
         throw new ConflictError(`${body.type} is not possible while the case is ${record.status}.`);
@@ -99,9 +103,9 @@ export async function changeCase(
         updatedAt: at,
         headHash: historyEvent.hash,
       };
-      const relation = relationTo(caller, next);
-      if (!relation) throw new Error(`${caller.role} lost sight of case ${caseId} by its own change`);
-      const answer = caseView(next, caller, relation);
+      const after = relationTo(caller, next);
+      if (!after) throw new Error(`${caller.role} lost sight of case ${caseId} by its own change`);
+      const answer = caseView(next, after);
       const result = await deps.cases.commit({
         record: next,
         expectedVersion: record.version,

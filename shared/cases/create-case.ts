@@ -65,7 +65,7 @@ export async function createCase(deps: CaseDeps, { caller, read }: CreateCaseReq
         updatedAt: at,
         headHash: event.hash,
       };
-      const answer = caseView(created, caller, 'gestionnaire');
+      const answer = caseView(created, 'gestionnaire');
       const result = await deps.cases.commit({
         record: created,
         event,

@@ -1,5 +1,4 @@
-import type { EventFacts, InternalEventBody } from '../../workflows/case.machine.ts';
-import type { CaseEventBody } from '../../workflows/case-events.schema.ts';
+import type { CaseEventBody, EventFacts, InternalEventBody } from '../../workflows/case-events.schema.ts';
 import type { CaseRecord } from '../domain/case.ts';
 import type { FicheDraft } from '../domain/fiche.schema.ts';
 import type { Referentiel } from '../domain/referentiel.ts';

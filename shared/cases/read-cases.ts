@@ -7,7 +7,7 @@ import { visibleCase } from './visible-case.ts';
 
 export async function getCase(deps: CaseDeps, caller: Caller, caseId: string): Promise<CaseView> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
-  return caseView(record, caller, relation);
+  return caseView(record, relation);
 }
 
 /** The history, oldest first, as the caller may read it. */
@@ -45,7 +45,7 @@ export async function listCases(
   });
   const items = page.records.flatMap((record: CaseRecord) => {
     const relation = relationTo(caller, record);
-    return relation && (!status || record.status === status) ? [caseView(record, caller, relation)] : [];
+    return relation && (!status || record.status === status) ? [caseView(record, relation)] : [];
   });
   return {
     items,

@@ -1,9 +1,98 @@
 import { z } from 'zod';
-import { CASE_STATUSES, type CaseStatus } from '../../workflows/case.machine.ts';
-import { AVIS, CASE_EVENT_TYPES } from '../../workflows/case-events.schema.ts';
-import type { PersistedCase } from '../../workflows/case-workflow.ts';
 import type { Role } from './caller.ts';
-import { FicheDraftSchema } from './fiche.schema.ts';
+import { type FicheDraft, FicheDraftSchema } from './fiche.schema.ts';
+
+/**
+ * The words of the procedure that the machine (workflows/), the policy and the use cases all
+ * speak: statuses, event types, avis, who is who to a case, and the case as stored.
+ */
+
+export const CASE_STATUSES = [
+  'brouillon',
+  'fiche_transmise',
+  'saisine_concertee',
+  'diagnostic_en_cours',
+  'rapport_a_valider',
+  'restitution_a_faire',
+  'rencontre_partenaires',
+  'cloturee',
+  'refusee',
+  'abandonnee',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** The events a caller sends (`POST /cases/{id}/events`); their bodies are in workflows/. */
+export const CASE_EVENT_TYPES = [
+  'SUBMIT_FICHE',
+  'REQUEST_COMPLEMENT',
+  'OPEN_SAISINE',
+  'GIVE_AVIS',
+  'ACCEPT',
+  'REJECT',
+  'SUBMIT_RAPPORT',
+  'REQUEST_REVISION',
+  'VALIDATE_RAPPORT',
+  'RECORD_RESTITUTION',
+  'RECORD_RENCONTRE',
+  'WITHDRAW',
+] as const;
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+
+export const AVIS = ['favorable', 'reserve', 'defavorable'] as const;
+export type AvisValue = (typeof AVIS)[number];
+
+/**
+ * How a caller stands to a case, decided once by the policy (`relationTo`) where the case is
+ * found: the centre's `gestionnaire` (its board or its fédération), the `coordinateur` (once the
+ * fiche was submitted), a `partenaire` consulted on it, the `prestataire` assigned to it. A
+ * caller with no relation does not see the case at all (404). Each event names the relation
+ * that sends it.
+ */
+export type Relation = Role;
+
+/** Who did something: the user, its role and its organisation, as the history keeps them. */
+export interface Actor {
+  sub: string;
+  role: Role;
+  organisationId: string;
+}
+
+export interface AvisEntry {
+  avis: AvisValue;
+  commentaire?: string;
+  at: string;
+}
+
+/** What the machine keeps of a case besides its status. */
+export interface CaseContext {
+  centreId: string;
+  federationId?: string;
+  fiche: FicheDraft;
+  /** True once SUBMIT_FICHE has happened: from then on the coordinateur sees the case. */
+  submittedOnce: boolean;
+  consultedPartenaireIds: string[];
+  /** One avis per consulted partenaire, keyed by its id; a new avis replaces the previous one. */
+  avis: Record<string, AvisEntry>;
+  prestataireId?: string;
+  decision?: { outcome: 'accepted' | 'refused'; motif?: string; at: string };
+  rapport: {
+    submittedDocumentId?: string;
+    /** Every rapport ever submitted, oldest first: the versions the gestionnaire has seen. */
+    submittedDocumentIds: string[];
+    validatedDocumentId?: string;
+    submissions: number;
+    revisions: number;
+  };
+  restitution?: { date: string; rencontrePartenaires: boolean; compteRendu?: string };
+  rencontre?: { date: string; compteRendu?: string };
+  withdrawal?: { motif?: string; at: string };
+}
+
+/** What is stored of the machine: its status and its context (the persisted snapshot). */
+export interface PersistedCase {
+  status: CaseStatus;
+  context: CaseContext;
+}
 
 /** A case as stored: identity and bookkeeping around the machine's persisted snapshot. */
 export interface CaseRecord extends PersistedCase {
@@ -17,18 +106,12 @@ export interface CaseRecord extends PersistedCase {
   headHash: string;
 }
 
-export interface EventActor {
-  sub: string;
-  role: Role;
-  organisationId: string;
-}
-
 /** One entry of a case's history: append-only, numbered, hash-chained. */
 export interface HistoryEvent {
   seq: number;
   type: string;
   at: string;
-  actor: EventActor;
+  actor: Actor;
   payload: Record<string, unknown>;
   /**
    * Random bytes hashed with the event: without them, a reader shown only the hash of a hidden
@@ -41,7 +124,7 @@ export interface HistoryEvent {
 
 export const CaseIdSchema = z.string().regex(/^c-[0-9a-z]{26}$/, 'Not a case id');
 
-export const CaseStatusSchema = z.enum(CASE_STATUSES as [CaseStatus, ...CaseStatus[]]);
+export const CaseStatusSchema = z.enum(CASE_STATUSES);
 
 export const AvisViewSchema = z.object({
   partenaireId: z.string(),
@@ -86,7 +169,7 @@ export const CaseSchema = z
       .optional(),
     rencontre: z.object({ date: z.string(), compteRendu: z.string().optional() }).optional(),
     withdrawal: z.object({ motif: z.string().optional(), at: z.string() }).optional(),
-    allowedEvents: z.array(z.enum(CASE_EVENT_TYPES as [string, ...string[]])),
+    allowedEvents: z.array(z.enum(CASE_EVENT_TYPES)),
   })
   .meta({ id: 'Case' });
 

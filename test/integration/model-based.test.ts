@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTestModel } from 'xstate/graph';
 import { seedUsers } from '../../infra/local/seed-data.ts';
-import { type Actor, type CaseMachineEvent, caseMachine } from '../../workflows/case.machine.ts';
+import type { Actor } from '../../shared/domain/case.ts';
+import { caseMachine } from '../../workflows/case.machine.ts';
+import type { CaseMachineEvent } from '../../workflows/case-events.schema.ts';
 import { apiClient } from '../helpers/api.ts';
 import { rapportDocument, USERS } from '../helpers/cases.ts';
 import { COMPLETE_FICHE } from '../helpers/fixtures.ts';
@@ -23,7 +25,9 @@ const REVISED_FICHE = { ...COMPLETE_FICHE, attentes: 'Un plan de retour à l’�
 
 /** The events the model tries in each state, with the payloads and facts their guards need. */
 function samples(value: string): CaseMachineEvent[] {
-  const ev = (e: Record<string, unknown>, who: Actor) => ({ ...e, actor: who, at }) as CaseMachineEvent;
+  // Each sender is one the case knows (its centre's board, consulted, assigned): its relation is its role.
+  const ev = (e: Record<string, unknown>, who: Actor) =>
+    ({ ...e, actor: who, relation: who.role, at }) as CaseMachineEvent;
   switch (value) {
     case 'brouillon':
       return [
@@ -143,7 +147,7 @@ describe(`model-based: ${paths.length} simple paths generated from the machine b
       const id = created.json.id as string;
       for (const [i, { event, state }] of path.steps.slice(1).entries()) {
         const as = email[event.actor.organisationId] as string;
-        const { actor: _a, at: _at, facts: _f, ...body } = event as CaseMachineEvent & { facts?: unknown };
+        const { actor: _a, relation: _r, at: _at, facts: _f, ...body } = event as CaseMachineEvent;
         const res =
           body.type === 'UPDATE_FICHE'
             ? await api.call('PUT', `/cases/${id}/fiche`, { as, body: (body as { fiche: unknown }).fiche })

@@ -10,14 +10,13 @@ import type { CaseDeps } from '../../../shared/cases/ports.ts';
 import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/document.ts';
 import type { DocumentStore } from '../../../shared/documents/document-store.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
-import type { CaseRecord } from '../../../shared/domain/case.ts';
+import type { CaseRecord, CaseStatus } from '../../../shared/domain/case.ts';
 import { ConflictError, ValidationError } from '../../../shared/http/problem.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
   ConfirmResult,
 } from '../../../shared/store/case-repository.ts';
-import type { CaseStatus } from '../../../workflows/case.machine.ts';
 import { actors, caller, caseIn, recordOf } from '../workflows/case-fixtures.ts';
 
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');

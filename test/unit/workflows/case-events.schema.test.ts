@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CASE_EVENT_TYPES } from '../../../shared/domain/case.ts';
 import {
-  CASE_EVENT_TYPES,
   CaseEventBodySchema,
   EVENT_SENDER,
+  SCHEMA_EVENT_TYPES,
 } from '../../../workflows/case-events.schema.ts';
 
 const parse = (body: unknown) => CaseEventBodySchema.safeParse(body);
@@ -49,8 +50,9 @@ const validBody = (type: string) => {
 };
 
 describe('event bodies', () => {
-  it('cover exactly the twelve event types of DESIGN.md §3', () => {
+  it('cover exactly the twelve event types of DESIGN.md §3, the domain’s', () => {
     expect([...CASE_EVENT_TYPES].sort()).toEqual(VALID_BODIES.map((b) => b.type).sort());
+    expect([...SCHEMA_EVENT_TYPES].sort()).toEqual([...CASE_EVENT_TYPES].sort());
   });
 
   it.each(VALID_BODIES)('accept a valid $type body', (body) => {
@@ -224,18 +226,20 @@ describe('hostile bodies', () => {
 });
 
 describe('EVENT_SENDER', () => {
-  it('names the sender of each event as in DESIGN.md §3', () => {
+  it('names the sender of each event as in DESIGN.md §3, by its relation to the case', () => {
+    // 'partenaire' is a consulted one, 'prestataire' the assigned one: the only ones with a relation.
     expect(EVENT_SENDER).toEqual({
+      UPDATE_FICHE: 'gestionnaire',
       SUBMIT_FICHE: 'gestionnaire',
       REQUEST_COMPLEMENT: 'coordinateur',
       OPEN_SAISINE: 'coordinateur',
-      GIVE_AVIS: 'consulted-partenaire',
+      GIVE_AVIS: 'partenaire',
       ACCEPT: 'coordinateur',
       REJECT: 'coordinateur',
-      SUBMIT_RAPPORT: 'assigned-prestataire',
+      SUBMIT_RAPPORT: 'prestataire',
       REQUEST_REVISION: 'gestionnaire',
       VALIDATE_RAPPORT: 'gestionnaire',
-      RECORD_RESTITUTION: 'assigned-prestataire',
+      RECORD_RESTITUTION: 'prestataire',
       RECORD_RENCONTRE: 'coordinateur',
       WITHDRAW: 'gestionnaire',
     });

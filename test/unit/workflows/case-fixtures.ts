@@ -1,9 +1,16 @@
+import { relationTo } from '../../../shared/access/policy.ts';
 import type { Caller, Role } from '../../../shared/domain/caller.ts';
-import type { CaseRecord } from '../../../shared/domain/case.ts';
+import type {
+  Actor,
+  CaseEventType,
+  CaseRecord,
+  CaseStatus,
+  PersistedCase,
+  Relation,
+} from '../../../shared/domain/case.ts';
 import type { FicheDraft } from '../../../shared/domain/fiche.schema.ts';
-import type { Actor, CaseMachineEvent, CaseStatus, EventFacts } from '../../../workflows/case.machine.ts';
-import type { CaseEventBody, CaseEventType } from '../../../workflows/case-events.schema.ts';
-import { applyEvent, type PersistedCase, startCase } from '../../../workflows/case-workflow.ts';
+import type { CaseEventBody, CaseMachineEvent, EventFacts } from '../../../workflows/case-events.schema.ts';
+import { allowedEvents, applyEvent, startCase } from '../../../workflows/case-workflow.ts';
 
 /** Test data shared by the unit tests of the workflow, the policy and the domain modules. */
 
@@ -132,15 +139,20 @@ export function factsFor(body: { type: string; documentId?: string }): EventFact
   }
 }
 
-/** A machine event: a body, who sends it, when, and the facts its guards need. */
+/**
+ * A machine event: a body, who sends it, how it stands to the case (by default the relation its
+ * role names: the policy computes it from the case before the machine ever sees the event), when,
+ * and the facts its guards need.
+ */
 export function event(
   body: CaseEventBody | { type: 'UPDATE_FICHE'; fiche: FicheDraft },
   by: Actor,
-  options: { at?: string; facts?: EventFacts } = {},
+  options: { at?: string; facts?: EventFacts; relation?: Relation } = {},
 ): CaseMachineEvent {
   return {
     ...body,
     actor: by,
+    relation: 'relation' in options ? options.relation : by.role,
     at: options.at ?? AT,
     facts: options.facts ?? factsFor(body),
   } as CaseMachineEvent;
@@ -229,6 +241,16 @@ export function recordOf(persisted: PersistedCase, overrides: Partial<CaseRecord
     headHash: 'a'.repeat(64),
     ...overrides,
   };
+}
+
+/** How this actor stands to the case, as the policy decides it (undefined: it does not see it). */
+export const relationOf = (current: PersistedCase, a: Actor): Relation | undefined =>
+  relationTo(caller(a), recordOf(current));
+
+/** The events this actor is offered on the case: none when it does not see it (404 in the API). */
+export function offered(current: PersistedCase, a: Actor): CaseEventType[] {
+  const relation = relationOf(current, a);
+  return relation ? allowedEvents(current, relation) : [];
 }
 
 /** Freezes an object and everything under it, so that any write to it throws. */

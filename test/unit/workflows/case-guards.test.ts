@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Audience, CaseMachineEvent, CaseStatus } from '../../../workflows/case.machine.ts';
-import type { CaseEventBody } from '../../../workflows/case-events.schema.ts';
-import { actorIsSender, explainRefusal } from '../../../workflows/case-rules.ts';
-import { applyEvent, type EventOutcome, type PersistedCase } from '../../../workflows/case-workflow.ts';
+import type { CaseStatus, PersistedCase } from '../../../shared/domain/case.ts';
+import type { Audience } from '../../../workflows/case.machine.ts';
+import type { CaseEventBody, CaseMachineEvent } from '../../../workflows/case-events.schema.ts';
+import { explainRefusal, sentByItsSender } from '../../../workflows/case-rules.ts';
+import { applyEvent, type EventOutcome } from '../../../workflows/case-workflow.ts';
 import {
   AT,
   actors,
@@ -14,6 +15,7 @@ import {
   event,
   newCase,
   rapportDocument,
+  relationOf,
   TILLEULS_DEFAULT_PARTENAIRE_IDS,
 } from './case-fixtures.ts';
 
@@ -346,11 +348,16 @@ describe('RECORD_RESTITUTION and RECORD_RENCONTRE', () => {
   });
 
   it('is refused to a firm not assigned, whatever the boolean', () => {
+    const current = caseIn('restitution_a_faire');
+    const relation = relationOf(current, actors.cabinetB);
     const byOther = (rencontrePartenaires: boolean) =>
-      event({ type: 'RECORD_RESTITUTION', date: '2026-04-10', rencontrePartenaires }, actors.cabinetB);
+      event({ type: 'RECORD_RESTITUTION', date: '2026-04-10', rencontrePartenaires }, actors.cabinetB, {
+        relation,
+      });
 
-    expect(applyEvent(caseIn('restitution_a_faire'), byOther(true)).applied).toBe(false);
-    expect(applyEvent(caseIn('restitution_a_faire'), byOther(false)).applied).toBe(false);
+    expect(relation).toBeUndefined();
+    expect(applyEvent(current, byOther(true)).applied).toBe(false);
+    expect(applyEvent(current, byOther(false)).applied).toBe(false);
   });
 
   it('RECORD_RENCONTRE records the meeting and closes the case', () => {
@@ -536,30 +543,26 @@ describe('applyEvent returns its effects as data', () => {
 });
 
 describe('case rules', () => {
-  it('the federation that runs a centre sends the gestionnaire events of its cases; another does not', () => {
-    const mistral = newCase({ centreId: 'cs-mistral', federationId: 'fed-ifac' }).context;
-    const withdraw = (by: typeof actors.federation) => event({ type: 'WITHDRAW' }, by);
+  it('the federation that runs a centre is its gestionnaire, and sends the gestionnaire events; another is not', () => {
+    const mistral = newCase({ centreId: 'cs-mistral', federationId: 'fed-ifac' });
 
-    expect(actorIsSender(withdraw(actors.federation), mistral)).toBe(true);
-    expect(actorIsSender(withdraw({ ...actors.gestionnaire, organisationId: 'cs-mistral' }), mistral)).toBe(
-      true,
+    expect(relationOf(mistral, actors.federation)).toBe('gestionnaire');
+    expect(relationOf(mistral, { ...actors.gestionnaire, organisationId: 'cs-mistral' })).toBe(
+      'gestionnaire',
     );
-    expect(actorIsSender(withdraw({ ...actors.federation, organisationId: 'fed-ucs13' }), mistral)).toBe(
-      false,
-    );
-    expect(actorIsSender(withdraw(actors.gestionnaire), mistral)).toBe(false);
+    expect(relationOf(mistral, { ...actors.federation, organisationId: 'fed-ucs13' })).toBeUndefined();
+    expect(relationOf(mistral, actors.gestionnaire)).toBeUndefined();
+    expect(sentByItsSender({ type: 'WITHDRAW', relation: 'gestionnaire' })).toBe(true);
   });
 
-  it('an organisation id alone does not make a sender: the role must match', () => {
-    const saisine = caseIn('saisine_concertee').context;
+  it('an organisation id alone does not make a sender: the relation must be the event’s', () => {
+    const saisine = caseIn('saisine_concertee');
+    const caf13AsCoordinateur = { ...actors.caf13, role: 'coordinateur' as const };
 
-    const byCaf13AsCoordinateur = event(
-      { type: 'GIVE_AVIS', avis: 'favorable' },
-      { ...actors.caf13, role: 'coordinateur' },
-    );
-
-    expect(actorIsSender(byCaf13AsCoordinateur, saisine)).toBe(false);
-    expect(actorIsSender(event({ type: 'GIVE_AVIS', avis: 'favorable' }, actors.caf13), saisine)).toBe(true);
+    expect(relationOf(saisine, caf13AsCoordinateur)).toBe('coordinateur');
+    expect(sentByItsSender({ type: 'GIVE_AVIS', relation: 'coordinateur' })).toBe(false);
+    expect(relationOf(saisine, actors.caf13)).toBe('partenaire');
+    expect(sentByItsSender({ type: 'GIVE_AVIS', relation: 'partenaire' })).toBe(true);
   });
 
   it('explainRefusal has nothing to object to an unguarded event, and the reasons of a guarded one', () => {
@@ -572,10 +575,10 @@ describe('case rules', () => {
   });
 
   it('the consulted partners of the happy path are the ones that may give an avis', () => {
-    const saisine = caseIn('saisine_concertee').context;
+    const saisine = caseIn('saisine_concertee');
 
     const senders = Object.values(actors)
-      .filter((a) => actorIsSender(event({ type: 'GIVE_AVIS', avis: 'favorable' }, a), saisine))
+      .filter((a) => relationOf(saisine, a) === 'partenaire')
       .map((a) => a.organisationId);
 
     expect(senders.sort()).toEqual([...CONSULTED].sort());

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../shared/domain/caller.ts';
-import type { Actor, CaseMachineEvent, CaseStatus } from '../../../workflows/case.machine.ts';
-import type { CaseEventBody, CaseEventType } from '../../../workflows/case-events.schema.ts';
-import { allowedEvents, applyEvent, checkEvent } from '../../../workflows/case-workflow.ts';
+import type { Actor, CaseEventType, CaseStatus } from '../../../shared/domain/case.ts';
+import { CASE_STATUSES } from '../../../shared/domain/case.ts';
+import { caseMachine } from '../../../workflows/case.machine.ts';
+import type { CaseEventBody, CaseMachineEvent } from '../../../workflows/case-events.schema.ts';
+import { applyEvent, checkEvent } from '../../../workflows/case-workflow.ts';
 import {
   type ActorName,
   actor,
@@ -12,6 +14,8 @@ import {
   EVENT_TYPES,
   event,
   newCase,
+  offered,
+  relationOf,
   STATUSES,
 } from './case-fixtures.ts';
 
@@ -211,21 +215,29 @@ describe('the transitions of DESIGN.md §3', () => {
     expect(applied).toEqual([]);
   });
 
-  it('a gestionnaire of another centre, a partenaire not consulted and a prestataire not assigned are forbidden', () => {
+  it('a gestionnaire of another centre, a partenaire not consulted and a prestataire not assigned have no relation to the case (404), and the machine refuses them too', () => {
     const saisine = caseIn('saisine_concertee');
     const diagnostic = caseIn('diagnostic_en_cours');
+    const unrelated = (current: typeof saisine, body: CaseEventBody, by: Actor) => {
+      const relation = relationOf(current, by);
+      expect(relation).toBeUndefined();
+      return event(body, by, { relation });
+    };
 
-    expect(checkEvent(saisine, event({ type: 'WITHDRAW' }, actors.otherGestionnaire))).toEqual({
-      ok: false,
-      reason: 'forbidden',
-    });
-    expect(checkEvent(saisine, event({ type: 'GIVE_AVIS', avis: 'favorable' }, actors.vitrolles))).toEqual({
+    expect(checkEvent(saisine, unrelated(saisine, { type: 'WITHDRAW' }, actors.otherGestionnaire))).toEqual({
       ok: false,
       reason: 'forbidden',
     });
     expect(
-      checkEvent(diagnostic, event({ type: 'SUBMIT_RAPPORT', documentId: 'doc-rapport-1' }, actors.cabinetB)),
+      checkEvent(saisine, unrelated(saisine, { type: 'GIVE_AVIS', avis: 'favorable' }, actors.vitrolles)),
     ).toEqual({ ok: false, reason: 'forbidden' });
+    const rapport = unrelated(
+      diagnostic,
+      { type: 'SUBMIT_RAPPORT', documentId: 'doc-rapport-1' },
+      actors.cabinetB,
+    );
+    expect(checkEvent(diagnostic, rapport)).toEqual({ ok: false, reason: 'forbidden' });
+    expect(applyEvent(diagnostic, rapport).applied).toBe(false);
   });
 
   it('the role check comes before the status check (403 before 409)', () => {
@@ -247,10 +259,8 @@ describe('the transitions of DESIGN.md §3', () => {
       ok: false,
       reason: 'not-possible',
     });
-    expect(checkEvent(caseIn('brouillon'), update(actors.otherGestionnaire))).toEqual({
-      ok: false,
-      reason: 'forbidden',
-    });
+    // Another centre's board has no relation to the case: it never reaches the machine (404).
+    expect(relationOf(caseIn('brouillon'), actors.otherGestionnaire)).toBeUndefined();
     expect(checkEvent(caseIn('brouillon'), update(actors.coordinateur))).toEqual({
       ok: false,
       reason: 'forbidden',
@@ -280,13 +290,20 @@ const expectedAllowed = (status: CaseStatus, name: ActorName): CaseEventType[] =
   return [...new Set(types)].sort();
 };
 
+describe('the machine and the domain', () => {
+  it('has exactly the ten statuses the domain names', () => {
+    expect(Object.keys(caseMachine.root.states).sort()).toEqual([...CASE_STATUSES].sort());
+    expect([...CASE_STATUSES].sort()).toEqual([...STATUSES].sort());
+  });
+});
+
 describe('allowedEvents', () => {
   const names = Object.keys(actors) as ActorName[];
 
   it.each(STATUSES)('in %s, each actor is offered the events of §3 it sends from there', (status) => {
     const current = caseIn(status);
 
-    const actual = Object.fromEntries(names.map((n) => [n, [...allowedEvents(current, actors[n])].sort()]));
+    const actual = Object.fromEntries(names.map((n) => [n, [...offered(current, actors[n])].sort()]));
 
     expect(actual).toEqual(Object.fromEntries(names.map((n) => [n, expectedAllowed(status, n)])));
   });
@@ -295,16 +312,16 @@ describe('allowedEvents', () => {
     const mistral = { centreId: 'cs-mistral', federationId: 'fed-ifac', gestionnaire: actors.federation };
     const current = caseIn('rapport_a_valider', mistral);
 
-    const allowed = allowedEvents(current, actors.federation);
+    const allowed = offered(current, actors.federation);
 
     expect([...allowed].sort()).toEqual(['REQUEST_REVISION', 'VALIDATE_RAPPORT']);
-    expect(allowedEvents(current, actor('gestionnaire', 'fed-ucs13'))).toEqual([]);
+    expect(offered(current, actor('gestionnaire', 'fed-ucs13'))).toEqual([]);
   });
 
   it('offers nothing to a partenaire before it is consulted, nor to a prestataire before assignment', () => {
     const draft = newCase();
 
-    expect(allowedEvents(draft, actors.caf13)).toEqual([]);
-    expect(allowedEvents(draft, actors.singuliers)).toEqual([]);
+    expect(offered(draft, actors.caf13)).toEqual([]);
+    expect(offered(draft, actors.singuliers)).toEqual([]);
   });
 });
