@@ -428,5 +428,4 @@ export const routes = {
   }),
 } as const;
 
-export type RouteId = keyof typeof routes;
 export const routeList: RouteSpec[] = Object.values(routes);

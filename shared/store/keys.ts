@@ -21,7 +21,6 @@ export const keys = {
   /** The pending upload tickets of a case, one item per slot: a ticket is issued only into a free slot. */
   uploadSlotSk: (slot: number) => `UPLOAD#${String(slot).padStart(2, '0')}`,
   uploadSlotPrefix: 'UPLOAD#',
-  viewPrefix: 'VIEW#',
 
   /** gsi1: the cases a viewer may see, newest first. */
   viewerPk: (tenant: string, viewer: string) => `T#${tenant}#VIEW#${viewer}`,

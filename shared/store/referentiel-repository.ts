@@ -62,5 +62,3 @@ export function createReferentielRepository(db: DynamoDBDocumentClient, tableNam
     },
   };
 }
-
-export type ReferentielRepository = ReturnType<typeof createReferentielRepository>;

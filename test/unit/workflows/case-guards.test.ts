@@ -17,7 +17,7 @@ import {
   rapportDocument,
   relationOf,
   TILLEULS_DEFAULT_PARTENAIRE_IDS,
-} from './case-fixtures.ts';
+} from '../../helpers/case-fixtures.ts';
 
 const next = (outcome: EventOutcome): PersistedCase => {
   if (!outcome.applied) throw new Error(`Expected the event to be applied: ${JSON.stringify(outcome)}`);
@@ -582,5 +582,25 @@ describe('case rules', () => {
       .map((a) => a.organisationId);
 
     expect(senders.sort()).toEqual([...CONSULTED].sort());
+  });
+});
+
+describe('SUBMIT_RAPPORT', () => {
+  it('refuses a rapport already submitted once: a revision needs a new upload', () => {
+    const revised = applyEvent(
+      caseIn('rapport_a_valider'),
+      event({ type: 'REQUEST_REVISION', commentaire: 'Revoir' }, actors.gestionnaire),
+    );
+    if (!revised.applied) throw new Error('revision refused');
+    const again = applyEvent(
+      revised.next,
+      event({ type: 'SUBMIT_RAPPORT', documentId: 'doc-rapport-1' }, actors.singuliers, {
+        facts: { document: rapportDocument('doc-rapport-1') },
+      }),
+    );
+    expect(again).toEqual({
+      applied: false,
+      violations: [{ path: 'body.documentId', message: expect.stringContaining('already submitted') }],
+    });
   });
 });

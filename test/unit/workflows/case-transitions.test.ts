@@ -17,7 +17,7 @@ import {
   offered,
   relationOf,
   STATUSES,
-} from './case-fixtures.ts';
+} from '../../helpers/case-fixtures.ts';
 
 /** The workflow table of DESIGN.md §3, written out by hand (never read from the machine). */
 type SenderKind = 'gestionnaire' | 'coordinateur' | 'consulted-partenaire' | 'assigned-prestataire';

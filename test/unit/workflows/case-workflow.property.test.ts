@@ -16,7 +16,7 @@ import {
   SEEDED_PRESTATAIRE_IDS,
   STATUSES,
   TILLEULS_DEFAULT_PARTENAIRE_IDS,
-} from './case-fixtures.ts';
+} from '../../helpers/case-fixtures.ts';
 
 /**
  * Random but plausible traffic on one case of cs-tilleuls. Three steps in four are guided: a type the

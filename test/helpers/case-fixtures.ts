@@ -1,5 +1,5 @@
-import { relationTo } from '../../../shared/access/policy.ts';
-import type { Caller, Role } from '../../../shared/domain/caller.ts';
+import { relationTo } from '../../shared/access/policy.ts';
+import type { Caller, Role } from '../../shared/domain/caller.ts';
 import type {
   Actor,
   CaseEventType,
@@ -7,10 +7,10 @@ import type {
   CaseStatus,
   PersistedCase,
   Relation,
-} from '../../../shared/domain/case.ts';
-import type { FicheDraft } from '../../../shared/domain/fiche.schema.ts';
-import type { CaseEventBody, CaseMachineEvent, EventFacts } from '../../../workflows/case-events.schema.ts';
-import { allowedEvents, applyEvent, startCase } from '../../../workflows/case-workflow.ts';
+} from '../../shared/domain/case.ts';
+import type { FicheDraft } from '../../shared/domain/fiche.schema.ts';
+import type { CaseEventBody, CaseMachineEvent, EventFacts } from '../../workflows/case-events.schema.ts';
+import { allowedEvents, applyEvent, startCase } from '../../workflows/case-workflow.ts';
 
 /** Test data shared by the unit tests of the workflow, the policy and the domain modules. */
 

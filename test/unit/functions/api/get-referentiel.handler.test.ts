@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/api/get-referentiel.handler.ts';
-import { claimsFor, httpEvent, lambdaContext, membershipFor, TEST_SUB } from '../../helpers/events.ts';
+import { handler } from '../../../../functions/api/get-referentiel.handler.ts';
+import { claimsFor, httpEvent, lambdaContext, membershipFor, TEST_SUB } from '../../../helpers/events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 

@@ -4,6 +4,7 @@ import {
   ACCESS_LOG_MAX_READS,
   accessLog,
   confirmUpload,
+  downloadDocument,
   requestUpload,
 } from '../../../shared/cases/documents.ts';
 import type { CaseDeps } from '../../../shared/cases/ports.ts';
@@ -17,7 +18,7 @@ import type {
   AccessLogPosition,
   ConfirmResult,
 } from '../../../shared/store/case-repository.ts';
-import { actors, caller, caseIn, recordOf } from '../workflows/case-fixtures.ts';
+import { actors, caller, caseIn, recordOf } from '../../helpers/case-fixtures.ts';
 
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
 const gestionnaire = caller(actors.gestionnaire);
@@ -369,5 +370,65 @@ describe('the access log, a page at a time', () => {
         { path: 'query.cursor', message: expect.any(String) },
       ]);
     }
+  });
+});
+
+describe('a confirmed document keeps the object version that was checked', () => {
+  it('reads the version its own copy made, and signs downloads for that version only', async () => {
+    const record = recordOf(caseIn('diagnostic_en_cours'));
+    const consultant = caller(actors.singuliers);
+    let stored: DocumentRecord = {
+      id: 'd-01m8428hzkj8dgt2y2aj56ddcm',
+      caseId: record.id,
+      kind: 'rapport',
+      status: 'pending',
+      filename: 'Rapport.pdf',
+      contentType: 'application/pdf',
+      size: 9,
+      key: `centres/cs-tilleuls/cases/${record.id}/documents/d-01m8428hzkj8dgt2y2aj56ddcm`,
+      uploaderOrganisationId: 'singuliers-co',
+      uploadedBy: consultant.sub,
+      createdAt: '2026-03-02T09:00:00.000Z',
+    };
+    const reads: (string | undefined)[] = [];
+    const signed: (string | undefined)[] = [];
+    const files: DocumentStore = {
+      presignUpload: async () => ({ url: '', fields: {} }),
+      copy: async () => ({ versionId: 'v-checked' }),
+      head: async (_key, versionId) => ({ size: 9, contentType: 'application/pdf', versionId }),
+      read: async (_key, versionId) => {
+        reads.push(versionId);
+        return Readable.from([Buffer.from('%PDF-1.7\n')]);
+      },
+      remove: async () => {},
+      presignDownload: async ({ versionId }) => {
+        signed.push(versionId);
+        return 'https://s3.example/signed';
+      },
+    };
+    const deps = {
+      cases: {
+        get: async () => record,
+        getDocument: async () => stored,
+        claimDocument: async () => true,
+        confirmDocument: async (_tenant: string, document: DocumentRecord) => {
+          stored = document;
+          return 'confirmed';
+        },
+        releaseUploadSlot: async () => {},
+        putAccessLog: async () => {},
+      },
+      files,
+      now: () => new Date('2026-03-02T10:00:00.000Z'),
+    } as unknown as CaseDeps;
+
+    const confirmed = await confirmUpload(deps, consultant, record.id, stored.id);
+    await downloadDocument(deps, consultant, record.id, stored.id);
+
+    expect(confirmed.status).toBe('available');
+    expect(confirmed).not.toHaveProperty('versionId');
+    expect(stored.versionId).toBe('v-checked');
+    expect(reads).toEqual(['v-checked']);
+    expect(signed).toEqual(['v-checked']);
   });
 });

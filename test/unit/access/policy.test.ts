@@ -19,7 +19,7 @@ import {
   event,
   recordOf,
   STATUSES,
-} from '../workflows/case-fixtures.ts';
+} from '../../helpers/case-fixtures.ts';
 
 const mistralOptions = { centreId: 'cs-mistral', federationId: 'fed-ifac', gestionnaire: actors.federation };
 const record = (status: CaseStatus) => recordOf(caseIn(status));

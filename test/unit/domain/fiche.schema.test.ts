@@ -6,7 +6,7 @@ import {
   missingFicheFields,
 } from '../../../shared/domain/fiche.schema.ts';
 import { isoDate, MAX_TEXT, refId, text } from '../../../shared/domain/text.ts';
-import { completeFiche } from '../workflows/case-fixtures.ts';
+import { completeFiche } from '../../helpers/case-fixtures.ts';
 
 const issuePaths = (fiche: unknown) =>
   FicheDraftSchema.safeParse(fiche).error?.issues.map((i) => i.path.join('.'));
