@@ -19,7 +19,7 @@ type LambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>
 export interface LocalRoute {
   method: string;
   path: string;
-  /** Answers JSON (or raw bytes when a content type is given), or throws a ProblemError. */
+  /** Answers JSON (or raw bytes when a content type is given), or throws an error of the problem table (shared/http/problem.ts). */
   run: (body: string) => Promise<{ status: number; body: unknown; contentType?: string }>;
 }
 

@@ -10,7 +10,7 @@ import {
   ListUserPoolsCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ForbiddenError } from '../../shared/http/problem.ts';
+import { NotAllowedError } from '../../shared/domain/errors.ts';
 
 export const POOL_NAME = 'renfort';
 export const CLIENT_NAME = 'renfort-api';
@@ -131,7 +131,7 @@ export async function issueLocalToken(
   const user = await findUser(cognito, identity.userPoolId, email);
   if (!user) return undefined;
   // cognito-local signs in a disabled account; Cognito does not, and neither does this route.
-  if (user.Enabled === false) throw new ForbiddenError(`The account ${email} is disabled.`);
+  if (user.Enabled === false) throw new NotAllowedError(`The account ${email} is disabled.`);
   // An invited user has a temporary password to change at first sign-in; locally, the local one.
   if (user.UserStatus === 'FORCE_CHANGE_PASSWORD') {
     await setLocalPassword(cognito, identity.userPoolId, email);

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../shared/http/problem.ts';
+import { InvalidInputError, NotFoundError } from '../../shared/domain/errors.ts';
 import { routeList } from '../../shared/http/routes.ts';
 import { docsRoutes } from './docs.ts';
 import { type EmulatorEndpoints, type EmulatorPorts, startEmulators } from './emulators.ts';
@@ -110,7 +110,7 @@ export async function startLocalStack({
           run: async (body) => {
             const parsed = TokenRequestSchema.safeParse(safeJson(body));
             if (!parsed.success) {
-              throw new ValidationError([
+              throw new InvalidInputError([
                 { path: 'body.email', message: 'Send {"email": "<a local user>"}.' },
               ]);
             }

@@ -7,13 +7,13 @@ import { applyEvent, checkEvent } from '../../workflows/case-workflow.ts';
 import { actorOf, caseView, relationTo, viewerKeysOf } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord, CaseView } from '../domain/case.ts';
-import { chainEvent } from '../domain/history-chain.ts';
 import {
-  ConflictError,
-  ForbiddenError,
-  PreconditionFailedError,
-  UnprocessableError,
-} from '../http/problem.ts';
+  NotAllowedError,
+  NotPossibleNowError,
+  RuleViolationError,
+  StaleVersionError,
+} from '../domain/errors.ts';
+import { chainEvent } from '../domain/history-chain.ts';
 import { factsFor, unknownFicheReferences } from './facts.ts';
 import { idempotent } from './idempotency.ts';
 import type { CaseDeps } from './ports.ts';
@@ -67,21 +67,21 @@ export async function changeCase(
 
       const check = checkEvent(record, event);
       if (!check.ok && check.reason === 'forbidden') {
-        throw new ForbiddenError(`A ${relation} cannot send ${body.type} on this case.`);
+        throw new NotAllowedError(`A ${relation} cannot send ${body.type} on this case.`);
       }
       if (!check.ok)
-        throw new ConflictError(`${body.type} is not possible while the case is ${record.status}.`);
+        throw new NotPossibleNowError(`${body.type} is not possible while the case is ${record.status}.`);
       if (ifMatch !== undefined && ifMatch !== record.version) {
-        throw new PreconditionFailedError(`The case is at version ${record.version}, not ${ifMatch}.`);
+        throw new StaleVersionError(`The case is at version ${record.version}, not ${ifMatch}.`);
       }
       if (body.type === 'UPDATE_FICHE') {
         const unknown = unknownFicheReferences(body.fiche, await deps.referentiel(caller.tenant), 'body');
-        if (unknown.length > 0) throw new UnprocessableError('The fiche names unknown partenaires.', unknown);
+        if (unknown.length > 0) throw new RuleViolationError('The fiche names unknown partenaires.', unknown);
       }
       const outcome = applyEvent(record, event);
       if (!outcome.applied) {
         const reasons = outcome.violations.map((v) => v.message).join('; ');
-        throw new UnprocessableError(`${body.type} refused: ${reasons}.`, outcome.violations);
+        throw new RuleViolationError(`${body.type} refused: ${reasons}.`, outcome.violations);
       }
 
       const { type, ...payload } = body;
@@ -119,9 +119,10 @@ export async function changeCase(
       if (result === 'committed') return answer;
       if (result === 'idempotency-conflict') return 'replay';
       if (ifMatch !== undefined) {
-        throw new PreconditionFailedError('The case changed while this request was processed.');
+        throw new StaleVersionError('The case changed while this request was processed.');
       }
-      if (attempt + 1 >= MAX_ATTEMPTS) throw new ConflictError('Too many concurrent changes; try again.');
+      if (attempt + 1 >= MAX_ATTEMPTS)
+        throw new NotPossibleNowError('Too many concurrent changes; try again.');
       await pause(attempt);
     }
   });

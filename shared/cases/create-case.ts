@@ -2,9 +2,9 @@ import { startCase } from '../../workflows/case-workflow.ts';
 import { actorOf, caseView, mayOpenCaseFor, mayOpenCases, viewerKeysOf } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord, CaseView } from '../domain/case.ts';
+import { NotAllowedError, RuleViolationError } from '../domain/errors.ts';
 import type { FicheDraft } from '../domain/fiche.schema.ts';
 import { chainEvent, GENESIS_HASH } from '../domain/history-chain.ts';
-import { ForbiddenError, UnprocessableError } from '../http/problem.ts';
 import { unknownFicheReferences } from './facts.ts';
 import { idempotent } from './idempotency.ts';
 import type { CaseDeps } from './ports.ts';
@@ -22,18 +22,18 @@ export interface CreateCaseRequest {
  */
 export async function createCase(deps: CaseDeps, { caller, read }: CreateCaseRequest): Promise<CaseView> {
   const { body, idempotencyKey } = read();
-  if (!mayOpenCases(caller)) throw new ForbiddenError(`A ${caller.role} cannot open a case.`);
+  if (!mayOpenCases(caller)) throw new NotAllowedError(`A ${caller.role} cannot open a case.`);
   const referentiel = await deps.referentiel(caller.tenant);
   const centre = referentiel.centres.find((c) => c.id === body.centreId);
   if (!centre) {
-    throw new UnprocessableError(`Unknown centre ${body.centreId}.`, [
+    throw new RuleViolationError(`Unknown centre ${body.centreId}.`, [
       { path: 'body.centreId', message: `Unknown centre ${body.centreId}` },
     ]);
   }
-  if (!mayOpenCaseFor(caller, centre)) throw new ForbiddenError(`The centre ${centre.id} is not yours.`);
+  if (!mayOpenCaseFor(caller, centre)) throw new NotAllowedError(`The centre ${centre.id} is not yours.`);
   const fiche = body.fiche ?? {};
   const unknown = unknownFicheReferences(fiche, referentiel, 'body.fiche');
-  if (unknown.length > 0) throw new UnprocessableError('The fiche names unknown partenaires.', unknown);
+  if (unknown.length > 0) throw new RuleViolationError('The fiche names unknown partenaires.', unknown);
 
   return idempotent(
     deps,

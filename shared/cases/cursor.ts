@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError } from '../http/problem.ts';
+import { InvalidInputError } from '../domain/errors.ts';
 
 /** The listing a cursor belongs to (caller, filter or case): a cursor is refused in any other. */
 const Scope = z.string().max(200);
@@ -38,7 +38,7 @@ function decodeSigned<T extends { scope: string }>(
   secret: string,
 ): T {
   const invalid = () =>
-    new ValidationError([{ path: 'query.cursor', message: 'Not a cursor of this listing' }]);
+    new InvalidInputError([{ path: 'query.cursor', message: 'Not a cursor of this listing' }]);
   const [payload, signature, ...rest] = cursor.split('.');
   if (!payload || !signature || rest.length > 0) throw invalid();
   const expected = Buffer.from(sign(payload, secret));

@@ -24,13 +24,7 @@ import {
 } from '../documents/file-types.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord } from '../domain/case.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  type ProblemError,
-  UnprocessableError,
-} from '../http/problem.ts';
+import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
 import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { visibleCase } from './visible-case.ts';
@@ -65,9 +59,9 @@ export async function requestUpload(
   const { record, relation } = await visibleCase(deps, caller, caseId);
   const body = read();
   const check = mayUpload(relation, body.kind, record.status);
-  if (check === 'forbidden') throw new ForbiddenError(`A ${relation} does not upload a ${body.kind}.`);
+  if (check === 'forbidden') throw new NotAllowedError(`A ${relation} does not upload a ${body.kind}.`);
   if (check === 'not-now')
-    throw new ConflictError(`No ${body.kind} can be uploaded while the case is ${record.status}.`);
+    throw new NotPossibleNowError(`No ${body.kind} can be uploaded while the case is ${record.status}.`);
 
   const now = deps.now();
   const id = deps.newDocumentId();
@@ -90,7 +84,7 @@ export async function requestUpload(
     expiresAt,
   });
   if (!document) {
-    throw new ConflictError(
+    throw new NotPossibleNowError(
       `This case already has ${MAX_PENDING_UPLOADS} uploads waiting for their file, the most at once: ` +
         'confirm one, or wait until a ticket expires (15 minutes).',
     );
@@ -150,10 +144,10 @@ export async function confirmUpload(
   const visible = await visibleCase(deps, caller, caseId);
   let record = visible.record;
   const document = await existingDocument(deps, caller, caseId, documentId);
-  if (document.uploadedBy !== caller.sub) throw new ForbiddenError('Only the uploader confirms a document.');
+  if (document.uploadedBy !== caller.sub) throw new NotAllowedError('Only the uploader confirms a document.');
   if (document.status === 'available') return documentView(record, document);
   if (document.status === 'rejected') {
-    throw new ConflictError(`This upload was refused (${document.rejection}); request a new one.`);
+    throw new NotPossibleNowError(`This upload was refused (${document.rejection}); request a new one.`);
   }
 
   // One confirm at a time per document: another one answers what this one will have decided.
@@ -163,15 +157,17 @@ export async function confirmUpload(
     const current = await existingDocument(deps, caller, caseId, documentId);
     if (current.status === 'available') return documentView(record, current);
     if (current.status === 'rejected') {
-      throw new ConflictError(`This upload was refused (${current.rejection}); request a new one.`);
+      throw new NotPossibleNowError(`This upload was refused (${current.rejection}); request a new one.`);
     }
-    throw new ConflictError('This document is being confirmed by another request; ask again in a moment.');
+    throw new NotPossibleNowError(
+      'This document is being confirmed by another request; ask again in a moment.',
+    );
   }
 
   try {
     const staging = stagingKey(document);
     /** Marks the document rejected, then deletes its objects: never those of a document that moved on. */
-    const refuse = async (reason: string, answer: ProblemError): Promise<never> => {
+    const refuse = async (reason: string, answer: Error): Promise<never> => {
       const rejected: DocumentRecord = { ...document, status: 'rejected', rejection: reason };
       if (!(await deps.cases.replaceDocument(caller.tenant, rejected, 'pending'))) throw changedMeanwhile();
       await Promise.all([
@@ -183,16 +179,16 @@ export async function confirmUpload(
     };
     const windowClosed = (status: string) => {
       const reason = `no ${document.kind} can be confirmed while the case is ${status}`;
-      return refuse(reason, new ConflictError(`The upload was refused: ${reason}.`));
+      return refuse(reason, new NotPossibleNowError(`The upload was refused: ${reason}.`));
     };
     const invalid = (reason: string) =>
-      refuse(reason, new UnprocessableError(`The upload was refused: ${reason}.`));
+      refuse(reason, new RuleViolationError(`The upload was refused: ${reason}.`));
 
     if (mayUpload(visible.relation, document.kind, record.status) !== 'ok') await windowClosed(record.status);
 
     const copied = await deps.files.copy(staging, document.key);
     const head = copied && (await deps.files.head(document.key, copied.versionId));
-    if (!head) throw new UnprocessableError('No file has been uploaded for this document yet.');
+    if (!head) throw new RuleViolationError('No file has been uploaded for this document yet.');
     if (head.size > MAX_DOCUMENT_BYTES) await invalid(`the file is over ${MAX_DOCUMENT_BYTES} bytes`);
     if (head.size !== document.size)
       await invalid(`the file has ${head.size} bytes, ${document.size} were declared`);
@@ -226,7 +222,8 @@ export async function confirmUpload(
       if (!fresh || !freshRelation || mayUpload(freshRelation, document.kind, fresh.status) !== 'ok') {
         await windowClosed(fresh?.status ?? record.status);
       }
-      if (attempt === CONFIRM_ATTEMPTS) throw new ConflictError('The case kept changing; confirm again.');
+      if (attempt === CONFIRM_ATTEMPTS)
+        throw new NotPossibleNowError('The case kept changing; confirm again.');
       record = fresh as CaseRecord;
     }
     // The staging copy and the slot are done with; what this misses, the lifecycle rule (a day)
@@ -243,7 +240,7 @@ export async function confirmUpload(
   }
 }
 
-const changedMeanwhile = () => new ConflictError('This document changed while it was being confirmed.');
+const changedMeanwhile = () => new NotPossibleNowError('This document changed while it was being confirmed.');
 
 export async function listDocuments(deps: CaseDeps, caller: Caller, caseId: string): Promise<DocumentView[]> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
@@ -260,8 +257,8 @@ export async function downloadDocument(deps: CaseDeps, caller: Caller, caseId: s
   const { record, relation } = await visibleCase(deps, caller, caseId);
   const document = await existingDocument(deps, caller, caseId, documentId);
   if (!maySeeDocument(caller, relation, record, document))
-    throw new ForbiddenError('This document is not for you.');
-  if (document.status !== 'available') throw new ConflictError('This document has not been confirmed.');
+    throw new NotAllowedError('This document is not for you.');
+  if (document.status !== 'available') throw new NotPossibleNowError('This document has not been confirmed.');
 
   const now = deps.now();
   const expiresAt = inSeconds(now, DOWNLOAD_TTL_SECONDS);
@@ -309,7 +306,7 @@ export async function accessLog(
 ): Promise<{ items: AccessLogEntry[]; nextCursor: string | null }> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
   if (!maySeeAccessLog(relation)) {
-    throw new ForbiddenError('The access log is for the centre and the coordination.');
+    throw new NotAllowedError('The access log is for the centre and the coordination.');
   }
   const scope = `${caller.tenant}|${caller.sub}|access-log|${caseId}`;
   let position = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;

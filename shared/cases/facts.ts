@@ -1,8 +1,8 @@
 import type { CaseEventBody, EventFacts, InternalEventBody } from '../../workflows/case-events.schema.ts';
 import type { CaseRecord } from '../domain/case.ts';
+import type { FieldError } from '../domain/errors.ts';
 import type { FicheDraft } from '../domain/fiche.schema.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
-import type { FieldError } from '../http/problem.ts';
 import type { CaseDeps } from './ports.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Caller } from '../domain/caller.ts';
-import { UnprocessableError } from '../http/problem.ts';
+import { RuleViolationError } from '../domain/errors.ts';
 import type { CaseChange, IdempotentAnswer } from '../store/case-repository.ts';
 import type { CaseDeps } from './ports.ts';
 
@@ -48,7 +48,7 @@ export async function idempotent<T>(
     );
     if (!stored) return undefined;
     if (stored.requestHash !== requestHash) {
-      throw new UnprocessableError('This Idempotency-Key was already used for another request.');
+      throw new RuleViolationError('This Idempotency-Key was already used for another request.');
     }
     return stored.body as T;
   };

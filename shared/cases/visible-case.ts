@@ -1,6 +1,6 @@
 import { relationTo } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
-import { NotFoundError } from '../http/problem.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { CaseDeps } from './ports.ts';
 
 /** The case and the caller's relation to it; 404 alike for a case that does not exist and one not theirs to see. */

@@ -8,19 +8,16 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Caller } from '../domain/caller.ts';
+import { type FieldError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { logger } from '../logger.ts';
 import type { CallerResolver } from './claims.ts';
 import { containerCallerResolver } from './container-caller.ts';
 import {
-  type FieldError,
   internalProblem,
   MalformedBodyError,
-  NotFoundError,
   PayloadTooLargeError,
   PROBLEM_CONTENT_TYPE,
-  type Problem,
-  ProblemError,
-  ValidationError,
+  problemFor,
 } from './problem.ts';
 import type { RouteSpec } from './routes.ts';
 
@@ -74,19 +71,13 @@ function fieldErrors(location: string, error: z.ZodError): FieldError[] {
 const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
- * The HTTP answer for an error: a ProblemError as its problem+json, anything else
+ * The HTTP answer for an error: one of the table of problem.ts as its problem+json, anything else
  * logged and answered as a bare 500 that carries only a correlation id.
  */
 export function problemResult(error: unknown, correlationId: string, instance: string): HttpResult {
-  let problem: Problem;
-  let headers: Record<string, string> = {};
-  if (error instanceof ProblemError) {
-    problem = error.toProblem();
-    headers = error.headers;
-  } else {
-    logger.error('unexpected error', { error: error as Error, correlationId });
-    problem = internalProblem(correlationId);
-  }
+  const known = problemFor(error);
+  if (!known) logger.error('unexpected error', { error: error as Error, correlationId });
+  const { problem, headers } = known ?? { problem: internalProblem(correlationId), headers: {} };
   return {
     statusCode: problem.status,
     // An error answer may name case data, and is never worth caching.
@@ -134,7 +125,7 @@ const validatedInput = (route: RouteSpec): Middleware => ({
     }
     if (query) {
       const parsed = query.safeParse(event.queryStringParameters ?? {});
-      if (!parsed.success) throw new ValidationError(fieldErrors('query', parsed.error));
+      if (!parsed.success) throw new InvalidInputError(fieldErrors('query', parsed.error));
       context.api.query = parsed.data;
     }
     let checked: { body: unknown; headers: unknown } | undefined;
@@ -154,7 +145,7 @@ const validatedInput = (route: RouteSpec): Middleware => ({
         if (parsed.success) parsedBody = parsed.data;
         else errors = errors.concat(fieldErrors('body', parsed.error));
       }
-      if (errors.length > 0) throw new ValidationError(errors);
+      if (errors.length > 0) throw new InvalidInputError(errors);
       checked = { body: parsedBody, headers: parsedHeaders };
       return checked;
     };

@@ -1,7 +1,8 @@
 import type { Caller } from '../domain/caller.ts';
+import { NotAllowedError } from '../domain/errors.ts';
 import { callerOf, type Membership } from '../domain/membership.ts';
 import { cached } from '../store/cached.ts';
-import { ForbiddenError, UnauthorizedError } from './problem.ts';
+import { UnauthorizedError } from './problem.ts';
 
 /** Claims as API Gateway's JWT authorizer hands them over (`requestContext.authorizer.jwt.claims`). */
 export type JwtClaims = Record<string, string | number | boolean | string[]>;
@@ -30,7 +31,7 @@ export function createCallerResolver(
       throw new UnauthorizedError('No verified token was presented.');
     const membership = await membershipOf(sub);
     if (!membership?.enabled) {
-      throw new ForbiddenError(
+      throw new NotAllowedError(
         'This account has no active membership in Renfort; ask the Caf coordination to grant one.',
       );
     }

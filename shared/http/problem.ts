@@ -1,11 +1,44 @@
+import {
+  type FieldError,
+  InvalidInputError,
+  NotAllowedError,
+  NotFoundError,
+  NotPossibleNowError,
+  RuleViolationError,
+  ServiceUnavailableError,
+  StaleVersionError,
+} from '../domain/errors.ts';
+
 /**
- * Typed errors of the API. Each one maps to an RFC 9457 problem document;
- * `toProblem` is the only place that decides what a client sees.
+ * What a client sees of an error: RFC 9457 problem documents. `PROBLEM_TYPES` is the one table
+ * that maps an error class (of the domain, or of HTTP itself) to its answer.
  */
 
-export interface FieldError {
-  path: string;
-  message: string;
+/** The body is not JSON at all (its fields are never looked at). */
+export class MalformedBodyError extends Error {
+  override name = 'MalformedBodyError';
+}
+
+/** No verified token: who calls is unknown. */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+/** A path whose routes take other methods. */
+export class MethodNotAllowedError extends Error {
+  override name = 'MethodNotAllowedError';
+
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: string[],
+  ) {
+    super(`${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
+  }
+}
+
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
 }
 
 /**
@@ -49,149 +82,112 @@ export interface Problem {
   correlationId?: string;
 }
 
-interface ProblemOptions {
-  cause?: unknown;
-  headers?: Record<string, string>;
+/** How one class of error is answered. The detail is the error's message unless `detail` says otherwise. */
+interface ProblemType<E extends Error> {
+  error: abstract new (...args: never[]) => E;
+  status: number;
+  slug: string;
+  title: string;
+  /** The fields the answer lists (the first MAX_ERRORS; the detail counts the others). */
+  errors?: (error: E) => readonly FieldError[];
+  /** The detail, from the fields listed, when the message is not it. */
+  detail?: (listed: FieldError[]) => string;
+  headers?: (error: E) => Record<string, string>;
 }
 
-export abstract class ProblemError extends Error {
-  abstract readonly status: number;
-  abstract readonly slug: string;
-  abstract readonly title: string;
-  readonly headers: Record<string, string>;
+const problemType = <E extends Error>(type: ProblemType<E>) => type as unknown as ProblemType<Error>;
 
-  constructor(detail: string, options: ProblemOptions = {}) {
-    super(detail, { cause: options.cause });
-    this.headers = options.headers ?? {};
-  }
+/** Every error a client may be told about, and its answer; anything else is a bare 500. */
+const PROBLEM_TYPES: ProblemType<Error>[] = [
+  problemType({
+    error: InvalidInputError,
+    status: 400,
+    slug: 'validation-error',
+    title: 'The request is not valid',
+    errors: (error) => error.errors,
+    detail: (listed) => listed.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '),
+  }),
+  problemType({
+    error: MalformedBodyError,
+    status: 400,
+    slug: 'malformed-body',
+    title: 'The request body is not valid JSON',
+  }),
+  problemType({
+    error: UnauthorizedError,
+    status: 401,
+    slug: 'unauthorized',
+    title: 'Authentication is required',
+    headers: () => ({ 'www-authenticate': 'Bearer' }),
+  }),
+  problemType({
+    error: NotAllowedError,
+    status: 403,
+    slug: 'forbidden',
+    title: 'This action is not allowed for you',
+  }),
+  problemType({ error: NotFoundError, status: 404, slug: 'not-found', title: 'Not found' }),
+  problemType({
+    error: MethodNotAllowedError,
+    status: 405,
+    slug: 'method-not-allowed',
+    title: 'Method not allowed',
+    headers: (error) => ({ allow: error.allowed.join(', ') }),
+  }),
+  problemType({
+    error: NotPossibleNowError,
+    status: 409,
+    slug: 'conflict',
+    title: 'Not possible in the current state',
+  }),
+  problemType({
+    error: StaleVersionError,
+    status: 412,
+    slug: 'precondition-failed',
+    title: 'The resource has changed',
+  }),
+  problemType({
+    error: PayloadTooLargeError,
+    status: 413,
+    slug: 'payload-too-large',
+    title: 'The request body is too large',
+  }),
+  problemType({
+    error: RuleViolationError,
+    status: 422,
+    slug: 'unprocessable',
+    title: 'The request cannot be carried out',
+    errors: (error) => error.violations,
+  }),
+  problemType({
+    error: ServiceUnavailableError,
+    status: 503,
+    slug: 'service-unavailable',
+    title: 'A service is unavailable for now',
+    headers: () => ({ 'retry-after': '30' }),
+  }),
+];
 
-  toProblem(): Problem {
-    return {
-      type: `/problems/${this.slug}`,
-      title: this.title,
-      status: this.status,
-      detail: truncate(this.message, MAX_DETAIL),
-    };
-  }
-}
-
-export class ValidationError extends ProblemError {
-  override name = 'ValidationError';
-  readonly status = 400;
-  readonly slug = 'validation-error';
-  readonly title = 'The request is not valid';
-
-  /** The first MAX_ERRORS errors only; the detail says how many more there were. */
-  readonly errors: FieldError[];
-
-  constructor(errors: readonly FieldError[], options: ProblemOptions = {}) {
-    const shown = capped(errors);
-    const text = shown.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
-    super(detailOf(text, errors.length - shown.length), options);
-    this.errors = shown;
-  }
-
-  override toProblem(): Problem {
-    return { ...super.toProblem(), errors: this.errors };
-  }
-}
-
-export class MalformedBodyError extends ProblemError {
-  override name = 'MalformedBodyError';
-  readonly status = 400;
-  readonly slug = 'malformed-body';
-  readonly title = 'The request body is not valid JSON';
-}
-
-export class UnauthorizedError extends ProblemError {
-  override name = 'UnauthorizedError';
-  readonly status = 401;
-  readonly slug = 'unauthorized';
-  readonly title = 'Authentication is required';
-
-  constructor(detail: string, options: ProblemOptions = {}) {
-    super(detail, { ...options, headers: { 'www-authenticate': 'Bearer', ...options.headers } });
-  }
-}
-
-export class ForbiddenError extends ProblemError {
-  override name = 'ForbiddenError';
-  readonly status = 403;
-  readonly slug = 'forbidden';
-  readonly title = 'This action is not allowed for you';
-}
-
-export class NotFoundError extends ProblemError {
-  override name = 'NotFoundError';
-  readonly status = 404;
-  readonly slug = 'not-found';
-  readonly title = 'Not found';
-}
-
-export class MethodNotAllowedError extends ProblemError {
-  override name = 'MethodNotAllowedError';
-  readonly status = 405;
-  readonly slug = 'method-not-allowed';
-  readonly title = 'Method not allowed';
-
-  constructor(method: string, path: string, allowed: string[]) {
-    super(`${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, {
-      headers: { allow: allowed.join(', ') },
-    });
-  }
-}
-
-export class ConflictError extends ProblemError {
-  override name = 'ConflictError';
-  readonly status = 409;
-  readonly slug = 'conflict';
-  readonly title = 'Not possible in the current state';
-}
-
-export class PreconditionFailedError extends ProblemError {
-  override name = 'PreconditionFailedError';
-  readonly status = 412;
-  readonly slug = 'precondition-failed';
-  readonly title = 'The resource has changed';
-}
-
-export class PayloadTooLargeError extends ProblemError {
-  override name = 'PayloadTooLargeError';
-  readonly status = 413;
-  readonly slug = 'payload-too-large';
-  readonly title = 'The request body is too large';
-}
-
-export class UnprocessableError extends ProblemError {
-  override name = 'UnprocessableError';
-  readonly status = 422;
-  readonly slug = 'unprocessable';
-  readonly title = 'The request cannot be carried out';
-
-  /** The first MAX_ERRORS errors only. */
-  readonly errors: FieldError[];
-
-  constructor(detail: string, errors: readonly FieldError[] = [], options: ProblemOptions = {}) {
-    const shown = capped(errors);
-    super(detailOf(detail, errors.length - shown.length), options);
-    this.errors = shown;
-  }
-
-  override toProblem(): Problem {
-    return { ...super.toProblem(), ...(this.errors.length > 0 && { errors: this.errors }) };
-  }
-}
-
-/** A service Renfort depends on refused for now (a rate limit, a mail that could not leave). */
-export class ServiceUnavailableError extends ProblemError {
-  override name = 'ServiceUnavailableError';
-  readonly status = 503;
-  readonly slug = 'service-unavailable';
-  readonly title = 'A service is unavailable for now';
-
-  constructor(detail: string, options: ProblemOptions = {}) {
-    super(detail, { ...options, headers: { 'retry-after': '30', ...options.headers } });
-  }
+/** The answer to an error of the table, its size capped; undefined for anything else (a 500). */
+export function problemFor(
+  error: unknown,
+): { problem: Problem; headers: Record<string, string> } | undefined {
+  const type = PROBLEM_TYPES.find((t) => error instanceof t.error);
+  if (!type) return undefined;
+  const known = error as Error;
+  const all = type.errors?.(known) ?? [];
+  const listed = capped(all);
+  const text = type.detail ? type.detail(listed) : known.message;
+  return {
+    problem: {
+      type: `/problems/${type.slug}`,
+      title: type.title,
+      status: type.status,
+      detail: detailOf(text, all.length - listed.length),
+      ...(listed.length > 0 && { errors: listed }),
+    },
+    headers: type.headers?.(known) ?? {},
+  };
 }
 
 /** The answer for anything unexpected: no message, no stack, only an id to find the log line. */

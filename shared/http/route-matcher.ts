@@ -1,4 +1,5 @@
-import { MethodNotAllowedError, NotFoundError } from './problem.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { MethodNotAllowedError } from './problem.ts';
 import type { RouteSpec } from './routes.ts';
 
 interface CompiledRoute {

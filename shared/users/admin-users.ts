@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { decodeLogCursor, encodeLogCursor } from '../cases/cursor.ts';
 import type { Caller } from '../domain/caller.ts';
+import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
 import {
   coordinationOf,
   type InvitationSchema,
@@ -13,7 +14,6 @@ import {
   type UserView,
   userView,
 } from '../domain/membership.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../http/problem.ts';
 import type { UserDeps } from './ports.ts';
 
 /** A lost race on one membership is retried against the fresh one; past this, a 409. */
@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 3;
  * re-enable itself, nor lock the others out, during the minute the cache may still let it read.
  */
 async function requireCoordinateur(deps: UserDeps, caller: Caller): Promise<void> {
-  const refused = new ForbiddenError('The administration of users is for the Caf coordination.');
+  const refused = new NotAllowedError('The administration of users is for the Caf coordination.');
   if (caller.role !== 'coordinateur') throw refused;
   const current = await deps.memberships.get(caller.sub);
   if (!current?.enabled || current.role !== 'coordinateur' || current.tenant !== caller.tenant) throw refused;
@@ -42,7 +42,7 @@ async function requireFit(
     const message = organisationSent
       ? `${terms.organisationId} is no organisation of a ${terms.role}`
       : `${terms.organisationId} is no organisation of a ${terms.role}: send the organisationId of a ${terms.role} with the role`;
-    throw new UnprocessableError(`${message}.`, [{ path: 'body.organisationId', message }]);
+    throw new RuleViolationError(`${message}.`, [{ path: 'body.organisationId', message }]);
   }
 }
 
@@ -81,20 +81,22 @@ export async function inviteUser(
   if (previous?.userId === userId) {
     const change = `change it with PATCH /admin/users/${userId}`;
     if (!waiting) {
-      throw new ConflictError(
+      throw new NotPossibleNowError(
         `${invitation.email} already has a membership (${previous.enabled ? 'enabled' : 'disabled'}): ${change}.`,
       );
     }
     // Never signed in: its temporary password may have expired (7 days).
     const resent = await deps.directory.resendInvitation(invitation.email);
-    throw new ConflictError(
+    throw new NotPossibleNowError(
       `${invitation.email} already has a membership and has not signed in yet: ${
         resent === 'sent' ? 'the invitation was sent again' : 'this identity provider sends no invitation'
       }; ${change}.`,
     );
   }
   // The same words whatever holds the account (one user pool serves every tenant).
-  const taken = new ConflictError(`${invitation.email} cannot be invited: an account already exists for it.`);
+  const taken = new NotPossibleNowError(
+    `${invitation.email} cannot be invited: an account already exists for it.`,
+  );
   if (!previous && existed && (await deps.memberships.get(userId))) throw taken;
 
   const at = deps.now().toISOString();
@@ -123,7 +125,7 @@ export async function inviteUser(
     },
   });
   if (result === 'last-coordinateur') {
-    throw new ConflictError('This would leave no enabled coordinateur: appoint another one first.');
+    throw new NotPossibleNowError('This would leave no enabled coordinateur: appoint another one first.');
   }
   if (result !== 'saved') throw taken;
   // An account adopted after a crash may have been left disabled.
@@ -164,7 +166,7 @@ export async function changeUser(
     const moved = after.role !== before.role || after.organisationId !== before.organisationId;
     if (moved) await requireFit(deps, caller, after, patch.organisationId !== undefined);
     if (patch.enabled === true && (await deps.directory.setEnabled(userId, true)) === 'no-account') {
-      throw new ConflictError(
+      throw new NotPossibleNowError(
         `The account of ${current.email} no longer exists in the identity provider: invite ${current.email} again to recreate it (its membership follows).`,
       );
     }
@@ -186,11 +188,11 @@ export async function changeUser(
         },
       });
       if (result === 'last-coordinateur') {
-        throw new ConflictError('This is the last enabled coordinateur: appoint another one first.');
+        throw new NotPossibleNowError('This is the last enabled coordinateur: appoint another one first.');
       }
       if (result === 'conflict') {
         if (attempt < MAX_ATTEMPTS) continue;
-        throw new ConflictError('This user was changed at the same time; try again.');
+        throw new NotPossibleNowError('This user was changed at the same time; try again.');
       }
     }
     // An account that no longer exists cannot sign in: disabling it has nothing more to do.
@@ -228,7 +230,7 @@ const BOOTSTRAP: Membership['email'] = 'bootstrap';
 
 /**
  * The tenant's enabled coordinateurs, all of whom cannot sign in (none, for a new tenant);
- * a ConflictError when one can: then the tenant needs no bootstrap.
+ * a NotPossibleNowError when one can: then the tenant needs no bootstrap.
  */
 export async function strandedCoordinateurs(
   deps: Pick<UserDeps, 'memberships' | 'directory'>,
@@ -237,7 +239,7 @@ export async function strandedCoordinateurs(
   const coordinateurs = (await deps.memberships.list(tenant)).filter(isEnabledCoordinateur);
   for (const coordinateur of coordinateurs) {
     if (await deps.directory.canSignIn(coordinateur.userId)) {
-      throw new ConflictError(
+      throw new NotPossibleNowError(
         `The tenant ${tenant} has a coordinateur who can sign in (${coordinateur.email}): it invites the others.`,
       );
     }
@@ -250,7 +252,7 @@ export async function strandedCoordinateurs(
  * coordinateur to appoint anyone), or to recover a tenant none of whose enabled coordinateurs
  * can sign in any more (accounts deleted, invitations never used). Refused while one can: from
  * then on, the coordination administers its users itself.
- * 1. no enabled coordinateur of the tenant can sign in (else ConflictError)
+ * 1. no enabled coordinateur of the tenant can sign in (else NotPossibleNowError)
  * 2. the account is created and invited (or found)
  * 3. its membership is written as coordinateur of the tenant's coordination (taking over the
  *    same email's stale membership, as an invitation does)
@@ -263,7 +265,8 @@ export async function appointFirstCoordinateur(
   const stranded = await strandedCoordinateurs(deps, tenant);
   const { userId } = await deps.directory.invite(email);
   const current = await deps.memberships.get(userId);
-  if (current && current.tenant !== tenant) throw new ConflictError(`${email} is a user of another tenant.`);
+  if (current && current.tenant !== tenant)
+    throw new NotPossibleNowError(`${email} is a user of another tenant.`);
   const previous = current ?? (await deps.memberships.findByEmail(tenant, email));
   const at = deps.now().toISOString();
   const by = { userId: BOOTSTRAP, email: BOOTSTRAP };
@@ -292,7 +295,8 @@ export async function appointFirstCoordinateur(
       after: termsOf(membership),
     },
   });
-  if (result !== 'saved') throw new ConflictError('The membership changed meanwhile; run the command again.');
+  if (result !== 'saved')
+    throw new NotPossibleNowError('The membership changed meanwhile; run the command again.');
   await deps.directory.setEnabled(userId, true);
   for (const coordinateur of stranded.filter((c) => c.userId !== userId && c.userId !== previous?.userId)) {
     await deps.memberships.save({

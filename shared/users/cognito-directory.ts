@@ -12,7 +12,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
-import { ServiceUnavailableError, UnprocessableError } from '../http/problem.ts';
+import { RuleViolationError, ServiceUnavailableError } from '../domain/errors.ts';
 import type { UserDirectory } from './ports.ts';
 
 const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
@@ -25,7 +25,7 @@ const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
 function explained(error: unknown): unknown {
   if (error instanceof InvalidParameterException) {
     const message = 'The identity provider does not accept this email address';
-    return new UnprocessableError(`${message}.`, [{ path: 'body.email', message }], { cause: error });
+    return new RuleViolationError(`${message}.`, [{ path: 'body.email', message }], { cause: error });
   }
   if (error instanceof CodeDeliveryFailureException) {
     return new ServiceUnavailableError('The invitation could not be sent; try again in a moment.', {

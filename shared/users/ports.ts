@@ -44,8 +44,8 @@ export interface UserDirectory {
   /**
    * Creates the account and sends its invitation; `existed` when an account with this email was
    * already there (its id is returned, nothing is sent), `waiting` while that account has not
-   * signed in yet. Throws a ProblemError when the identity provider refuses the email (422) or
-   * is unavailable (503).
+   * signed in yet. Throws a RuleViolationError when the identity provider refuses the email, a
+   * ServiceUnavailableError when it is unavailable.
    */
   invite(email: string): Promise<{ userId: string; existed: boolean; waiting: boolean }>;
   /**

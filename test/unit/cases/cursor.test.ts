@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CursorPosition, decodeCursor, encodeCursor } from '../../../shared/cases/cursor.ts';
-import { ValidationError } from '../../../shared/http/problem.ts';
+import { InvalidInputError } from '../../../shared/domain/errors.ts';
 
 const SECRET = 'test-cursor-secret-0123456789';
 const SCOPE = 'caf13#org#cs-tilleuls#status=brouillon';
@@ -28,8 +28,8 @@ const signLikeTheServer = (payload: string) =>
   createHmac('sha256', SECRET).update(payload).digest('base64url').slice(0, 22);
 
 const expectRefused = (outcome: unknown) => {
-  expect(outcome).toBeInstanceOf(ValidationError);
-  expect((outcome as ValidationError).errors).toEqual([
+  expect(outcome).toBeInstanceOf(InvalidInputError);
+  expect((outcome as InvalidInputError).errors).toEqual([
     { path: 'query.cursor', message: 'Not a cursor of this listing' },
   ]);
 };

@@ -12,7 +12,7 @@ import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/d
 import type { DocumentStore } from '../../../shared/documents/document-store.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
 import type { CaseRecord, CaseStatus } from '../../../shared/domain/case.ts';
-import { ConflictError, ValidationError } from '../../../shared/http/problem.ts';
+import { InvalidInputError, NotPossibleNowError } from '../../../shared/domain/errors.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
@@ -157,7 +157,7 @@ describe('confirm re-checks the upload window', () => {
 
     const error = await refusal(confirmUpload(deps, gestionnaire, state.record.id, id));
 
-    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toBeInstanceOf(NotPossibleNowError);
     expect((error as Error).message).toContain('saisine_concertee');
     expect(state.documents.get(id)).toMatchObject({
       status: 'rejected',
@@ -174,7 +174,7 @@ describe('confirm re-checks the upload window', () => {
       const { id } = await staged(gestionnaire);
       moveTo(status);
       expect(await refusal(confirmUpload(deps, gestionnaire, state.record.id, id))).toBeInstanceOf(
-        ConflictError,
+        NotPossibleNowError,
       );
       expect(state.documents.get(id)?.status).toBe('rejected');
       expect(state.objects.size).toBe(0);
@@ -187,7 +187,7 @@ describe('confirm re-checks the upload window', () => {
     state.beforeConfirmWrite = () => moveTo('saisine_concertee');
 
     expect(await refusal(confirmUpload(deps, gestionnaire, state.record.id, id))).toBeInstanceOf(
-      ConflictError,
+      NotPossibleNowError,
     );
     expect(state.documents.get(id)?.status).toBe('rejected');
     expect(state.objects.has(staging)).toBe(false);
@@ -239,9 +239,9 @@ describe('confirms of one document never run at once', () => {
     };
 
     const first = await confirmUpload(deps, gestionnaire, state.record.id, id);
-    const second = (await meanwhile) as ConflictError;
+    const second = (await meanwhile) as NotPossibleNowError;
 
-    expect(second).toBeInstanceOf(ConflictError);
+    expect(second).toBeInstanceOf(NotPossibleNowError);
     expect(second.message).toContain('being confirmed');
     expect(copies).toBe(1);
     expect(first.status).toBe('available');
@@ -365,8 +365,8 @@ describe('the access log, a page at a time', () => {
     ];
     for (const attempt of attempts) {
       const error = await refusal(attempt());
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).errors).toEqual([
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).errors).toEqual([
         { path: 'query.cursor', message: expect.any(String) },
       ]);
     }

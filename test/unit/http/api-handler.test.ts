@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { NotPossibleNowError, RuleViolationError } from '../../../shared/domain/errors.ts';
 import { apiHandler, MAX_BODY_BYTES } from '../../../shared/http/api-handler.ts';
-import { ConflictError, UnprocessableError } from '../../../shared/http/problem.ts';
 import type { RouteSpec } from '../../../shared/http/routes.ts';
 import { claimsFor, httpEvent, lambdaContext, membershipFor, resolverOver } from '../../helpers/events.ts';
 
@@ -156,9 +156,19 @@ describe('the middy stack', () => {
   });
 
   it('maps each typed error to its status and keeps its detail', async () => {
-    for (const [error, status] of [
-      [new ConflictError('Le dossier n’est plus en brouillon.'), 409],
-      [new UnprocessableError('La fiche est incomplète.'), 422],
+    for (const [error, status, slug, title] of [
+      [
+        new NotPossibleNowError('Le dossier n’est plus en brouillon.'),
+        409,
+        'conflict',
+        'Not possible in the current state',
+      ],
+      [
+        new RuleViolationError('La fiche est incomplète.'),
+        422,
+        'unprocessable',
+        'The request cannot be carried out',
+      ],
     ] as const) {
       const failing = apiHandler(
         echoRoute,
@@ -170,8 +180,8 @@ describe('the middy stack', () => {
       const result = await failing(valid(), lambdaContext);
       expect(result.statusCode).toBe(status);
       expect(problemOf(result)).toEqual({
-        type: `/problems/${error.slug}`,
-        title: error.title,
+        type: `/problems/${slug}`,
+        title,
         status,
         detail: error.message,
         instance: '/things/t-1',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { flattenClaims } from '../../../infra/local/jwt-verifier.ts';
+import { NotAllowedError } from '../../../shared/domain/errors.ts';
 import type { Membership } from '../../../shared/domain/membership.ts';
 import { createCallerResolver, MEMBERSHIP_CACHE_MS } from '../../../shared/http/claims.ts';
-import { ForbiddenError, UnauthorizedError } from '../../../shared/http/problem.ts';
+import { UnauthorizedError } from '../../../shared/http/problem.ts';
 import { claimsFor, membershipFor, TEST_SUB } from '../../helpers/events.ts';
 
 /** A membership table in memory that counts its reads, and a clock the test moves. */
@@ -46,9 +47,9 @@ describe('the caller of a request', () => {
   });
 
   it('is 403 without a membership, or with a disabled one', async () => {
-    await expect(setup(undefined).resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    await expect(setup(undefined).resolve(claimsFor())).rejects.toThrow(NotAllowedError);
     const disabled = membershipFor('partenaire', 'etat', { enabled: false });
-    await expect(setup(disabled).resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    await expect(setup(disabled).resolve(claimsFor())).rejects.toThrow(NotAllowedError);
   });
 
   it('costs one read per container and minute: warm requests read nothing', async () => {
@@ -69,14 +70,14 @@ describe('the caller of a request', () => {
     clock.now += MEMBERSHIP_CACHE_MS - 1;
     await expect(resolve(claimsFor())).resolves.toMatchObject({ role: 'partenaire' });
     clock.now += 1;
-    await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    await expect(resolve(claimsFor())).rejects.toThrow(NotAllowedError);
   });
 
   it('lets a user in as soon as it is invited or enabled: a refusal is not kept', async () => {
     const { stored, resolve } = setup(undefined);
-    await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    await expect(resolve(claimsFor())).rejects.toThrow(NotAllowedError);
     stored.current = membershipFor('partenaire', 'etat', { enabled: false });
-    await expect(resolve(claimsFor())).rejects.toThrow(ForbiddenError);
+    await expect(resolve(claimsFor())).rejects.toThrow(NotAllowedError);
     stored.current = membershipFor('partenaire', 'etat');
     await expect(resolve(claimsFor())).resolves.toMatchObject({ role: 'partenaire' });
     expect(stored.reads).toBe(3);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { MethodNotAllowedError, NotFoundError } from '../../../shared/http/problem.ts';
+import { NotFoundError } from '../../../shared/domain/errors.ts';
+import { MethodNotAllowedError } from '../../../shared/http/problem.ts';
 import { createRouteMatcher } from '../../../shared/http/route-matcher.ts';
 import type { RouteSpec } from '../../../shared/http/routes.ts';
 
@@ -48,7 +49,7 @@ describe('the route matcher', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(MethodNotAllowedError);
-      expect((error as MethodNotAllowedError).headers).toEqual({ allow: 'GET, POST' });
+      expect((error as MethodNotAllowedError).allowed).toEqual(['GET', 'POST']);
     }
   });
 });

@@ -2,17 +2,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { seedReferentiel } from '../../../infra/local/seed-data.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
 import {
+  InvalidInputError,
+  NotAllowedError,
+  NotFoundError,
+  NotPossibleNowError,
+  RuleViolationError,
+} from '../../../shared/domain/errors.ts';
+import {
   isEnabledCoordinateur,
   type Membership,
   type MembershipChange,
 } from '../../../shared/domain/membership.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-  ValidationError,
-} from '../../../shared/http/problem.ts';
 import {
   appointFirstCoordinateur,
   changeUser,
@@ -153,9 +153,9 @@ describe('the administration of users', () => {
 
   it('refuses any other role before reading the request (403 before 400, before 404)', async () => {
     const gestionnaire: Caller = { ...coordinateur, role: 'gestionnaire', organisationId: 'cs-tilleuls' };
-    await expect(listUsers(deps, gestionnaire)).rejects.toThrow(ForbiddenError);
-    await expect(inviteUser(deps, gestionnaire, notToBeRead)).rejects.toThrow(ForbiddenError);
-    await expect(changeUser(deps, gestionnaire, 'unknown', notToBeRead)).rejects.toThrow(ForbiddenError);
+    await expect(listUsers(deps, gestionnaire)).rejects.toThrow(NotAllowedError);
+    await expect(inviteUser(deps, gestionnaire, notToBeRead)).rejects.toThrow(NotAllowedError);
+    await expect(changeUser(deps, gestionnaire, 'unknown', notToBeRead)).rejects.toThrow(NotAllowedError);
   });
 
   it('finds the user before reading the patch (404 before 400), and only in the caller’s tenant', async () => {
@@ -179,9 +179,9 @@ describe('the administration of users', () => {
     });
     await expect(changeUser(deps, elsewhere, other.userId, notToBeRead)).rejects.toThrow(NotFoundError);
     const invalid = () => {
-      throw new ValidationError([{ path: 'body', message: 'bad' }]);
+      throw new InvalidInputError([{ path: 'body', message: 'bad' }]);
     };
-    await expect(changeUser(deps, coordinateur, other.userId, invalid)).rejects.toThrow(ValidationError);
+    await expect(changeUser(deps, coordinateur, other.userId, invalid)).rejects.toThrow(InvalidInputError);
   });
 
   it('gives a membership to an account left without one by a crash, instead of a 409 that would strand it', async () => {
@@ -202,7 +202,7 @@ describe('the administration of users', () => {
         role: 'prestataire',
         organisationId: 'cabinet-b',
       })),
-    ).rejects.toThrow(ConflictError);
+    ).rejects.toThrow(NotPossibleNowError);
   });
 
   it('disables the membership first: if the identity provider then fails, the user is already revoked, and a retry finishes', async () => {
@@ -232,7 +232,7 @@ describe('the administration of users', () => {
       organisationId: 'fed-ifac',
     }));
     await expect(changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }))).rejects.toThrow(
-      UnprocessableError,
+      RuleViolationError,
     );
     const moved = await changeUser(deps, coordinateur, user.userId, () => ({ organisationId: 'cs-mistral' }));
     expect(moved.organisationId).toBe('cs-mistral');
@@ -247,13 +247,13 @@ describe('the administration of users', () => {
   it('keeps the last enabled coordinateur (409), and lets one go once another is there', async () => {
     await expect(
       changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false })),
-    ).rejects.toThrow(ConflictError);
+    ).rejects.toThrow(NotPossibleNowError);
     await expect(
       changeUser(deps, coordinateur, coordinateur.sub, () => ({
         role: 'partenaire',
         organisationId: 'caf13',
       })),
-    ).rejects.toThrow(ConflictError);
+    ).rejects.toThrow(NotPossibleNowError);
     await inviteUser(deps, coordinateur, () => ({
       email: 'relais@caf13.example.org',
       role: 'coordinateur',
@@ -275,9 +275,9 @@ describe('the administration of users', () => {
     const cachedRogue: Caller = { ...coordinateur, sub: rogue.userId, email: rogue.email };
     await changeUser(deps, coordinateur, rogue.userId, () => ({ enabled: false }));
     // Within the cache's minute, its requests still carry the coordinateur role: refused all the same.
-    await expect(changeUser(deps, cachedRogue, rogue.userId, notToBeRead)).rejects.toThrow(ForbiddenError);
-    await expect(inviteUser(deps, cachedRogue, notToBeRead)).rejects.toThrow(ForbiddenError);
-    await expect(listUsers(deps, cachedRogue)).rejects.toThrow(ForbiddenError);
+    await expect(changeUser(deps, cachedRogue, rogue.userId, notToBeRead)).rejects.toThrow(NotAllowedError);
+    await expect(inviteUser(deps, cachedRogue, notToBeRead)).rejects.toThrow(NotAllowedError);
+    await expect(listUsers(deps, cachedRogue)).rejects.toThrow(NotAllowedError);
     expect(store.rows.get(coordinateur.sub)?.enabled).toBe(true);
   });
 
@@ -288,7 +288,7 @@ describe('the administration of users', () => {
       organisationId: 'cs-tilleuls',
     }));
     const refusal = changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }));
-    await expect(refusal).rejects.toThrow(UnprocessableError);
+    await expect(refusal).rejects.toThrow(RuleViolationError);
     await expect(refusal).rejects.toThrow('send the organisationId of a partenaire with the role');
   });
 
@@ -304,7 +304,7 @@ describe('the administration of users', () => {
       role: 'partenaire',
       organisationId: 'etat',
     }));
-    await expect(again).rejects.toThrow(ConflictError);
+    await expect(again).rejects.toThrow(NotPossibleNowError);
     await expect(again).rejects.toThrow(`PATCH /admin/users/${user.userId}`);
   });
 
@@ -318,7 +318,7 @@ describe('the administration of users', () => {
     const off = await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
     expect(off.enabled).toBe(false);
     const on = changeUser(deps, coordinateur, user.userId, () => ({ enabled: true }));
-    await expect(on).rejects.toThrow(ConflictError);
+    await expect(on).rejects.toThrow(NotPossibleNowError);
     await expect(on).rejects.toThrow('invite supprime@example.org again');
     expect(store.rows.get(user.userId)?.enabled).toBe(false);
 
@@ -370,7 +370,7 @@ describe('the administration of users', () => {
       role: 'partenaire',
       organisationId: 'region',
     }));
-    await expect(again).rejects.toThrow(ConflictError);
+    await expect(again).rejects.toThrow(NotPossibleNowError);
     await expect(again).rejects.toThrow('the invitation was sent again');
     expect(directory.resent).toEqual(['en-attente@example.org']);
     expect(store.rows.get(user.userId)?.version).toBe(1);
@@ -404,7 +404,7 @@ describe('the administration of users', () => {
       ]);
       await expect(
         appointFirstCoordinateur(bootstrapDeps(), { email: 'autre@caf13.example.org', tenant: 'caf13' }),
-      ).rejects.toThrow(ConflictError);
+      ).rejects.toThrow(NotPossibleNowError);
     });
   });
 });
