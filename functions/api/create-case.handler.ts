@@ -4,12 +4,6 @@ import { routes } from '../../shared/http/routes.ts';
 import { caseDeps } from './case-deps.ts';
 
 export const handler = apiHandler(routes.createCase, async ({ caller, input }) => {
-  const created = await createCase(caseDeps, {
-    caller,
-    read: () => {
-      const { body, headers } = input();
-      return { body, idempotencyKey: headers['idempotency-key'] };
-    },
-  });
-  return { body: created };
+  const { body, headers } = input();
+  return { body: await createCase(caseDeps, { caller, body, idempotencyKey: headers['idempotency-key'] }) };
 });

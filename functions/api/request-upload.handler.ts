@@ -1,8 +1,10 @@
 import { requestUpload } from '../../shared/cases/documents.ts';
+import { visibleCase } from '../../shared/cases/visible-case.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
 import { caseDeps } from './case-deps.ts';
 
-export const handler = apiHandler(routes.requestUpload, async ({ caller, params, input }) => ({
-  body: await requestUpload(caseDeps, caller, params.caseId, () => input().body),
-}));
+export const handler = apiHandler(routes.requestUpload, async ({ caller, params, input }) => {
+  const found = await visibleCase(caseDeps, caller, params.caseId);
+  return { body: await requestUpload(caseDeps, caller, found, input().body) };
+});

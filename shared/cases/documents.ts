@@ -27,7 +27,7 @@ import type { CaseRecord } from '../domain/case.ts';
 import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
 import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
-import { visibleCase } from './visible-case.ts';
+import { type VisibleCase, visibleCase } from './visible-case.ts';
 
 /** A presigned POST lives 15 minutes; a download link 5. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
@@ -44,20 +44,19 @@ async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, 
 const inSeconds = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
 
 /**
- * Records a document as `pending` and hands back a presigned POST for its staging key.
- * 1. the case must be visible (404); the request well-formed (400)
- * 2. this relation uploads this kind (403), in this status (409)
- * 3. record the document in a free upload slot of the case (409 when all are taken)
- * 4. presign the upload (the file never passes through the API)
+ * Records a document as `pending` and hands back a presigned POST for its staging key, once the
+ * handler has found the case visible (404) and read the request (400). Primary course:
+ * 1. this relation uploads this kind (403), in this status (409)
+ * 2. record the document in a free upload slot of the case (409 when all are taken)
+ * 3. presign the upload (the file never passes through the API)
  */
 export async function requestUpload(
   deps: CaseDeps,
   caller: Caller,
-  caseId: string,
-  read: () => z.infer<typeof NewDocumentSchema>,
+  { record, relation }: VisibleCase,
+  body: z.infer<typeof NewDocumentSchema>,
 ) {
-  const { record, relation } = await visibleCase(deps, caller, caseId);
-  const body = read();
+  const caseId = record.id;
   const check = mayUpload(relation, body.kind, record.status);
   if (check === 'forbidden') throw new NotAllowedError(`A ${relation} does not upload a ${body.kind}.`);
   if (check === 'not-now')

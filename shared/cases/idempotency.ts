@@ -2,62 +2,85 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Caller } from '../domain/caller.ts';
 import { RuleViolationError } from '../domain/errors.ts';
-import type { CaseChange, IdempotentAnswer } from '../store/case-repository.ts';
+import type { CaseChange } from '../store/case-repository.ts';
 import type { CaseDeps } from './ports.ts';
 
 /** How long a retry with the same Idempotency-Key gets the first answer back. */
 const KEEP_SECONDS = 24 * 60 * 60;
 
-export interface Idempotency {
-  key?: string;
-  /** What identifies the request besides the key: route, path and body. */
-  request: unknown;
+/** A request sent with an Idempotency-Key: the key, and what identifies the request besides it. */
+export interface IdempotencyClaim {
+  sub: string;
+  key: string;
+  requestHash: string;
 }
 
-type Attempt<T> = (record: (answer: T) => CaseChange['idempotency']) => Promise<T | 'replay'>;
+/**
+ * What the Idempotency-Key of a change says before the change runs:
+ * - `replayed`: the same request came under this key before; here is its answer, change nothing;
+ * - `fresh`: run the change, and commit its answer with it under `claim` (none without a key).
+ */
+export type IdempotencyCheck<T> =
+  | { kind: 'replayed'; answer: T }
+  | { kind: 'fresh'; claim?: IdempotencyClaim };
 
 /**
- * Runs a change once per Idempotency-Key: a retry with the same key and request gets the first
- * answer back and changes nothing; the same key with another request is a 422. The answer is
- * stored in the change's own transaction, so a change and its answer commit together.
+ * Looks the key up: a retry with the same key and request gets the first answer back; the same
+ * key with another request is a 422. `request` is the route, path and body as sent.
  */
-export async function idempotent<T>(
+export async function checkIdempotency<T>(
   deps: CaseDeps,
   caller: Caller,
-  { key, request }: Idempotency,
-  attempt: Attempt<T>,
-): Promise<T> {
-  const record = (answer: T): CaseChange['idempotency'] =>
-    key
-      ? {
-          sub: caller.sub,
-          key,
-          answer: { requestHash, body: answer },
-          expiresAt: Math.floor(deps.now().getTime() / 1000) + KEEP_SECONDS,
-        }
-      : undefined;
+  { key, request }: { key?: string; request: unknown },
+): Promise<IdempotencyCheck<T>> {
+  if (!key) return { kind: 'fresh' };
   const requestHash = createHash('sha256')
     .update(canonicalize(request) ?? '')
     .digest('hex');
-  const replay = async (): Promise<T | undefined> => {
-    if (!key) return undefined;
-    const stored: IdempotentAnswer | undefined = await deps.cases.idempotentAnswer(
-      caller.tenant,
-      caller.sub,
-      key,
-    );
-    if (!stored) return undefined;
-    if (stored.requestHash !== requestHash) {
-      throw new RuleViolationError('This Idempotency-Key was already used for another request.');
-    }
-    return stored.body as T;
+  const claim = { sub: caller.sub, key, requestHash };
+  const earlier = await storedAnswer<T>(deps, caller.tenant, claim);
+  return earlier === undefined ? { kind: 'fresh', claim } : { kind: 'replayed', answer: earlier };
+}
+
+/**
+ * The idempotency record of a change's answer, stored in the change's own transaction, so that a
+ * change and its answer commit together; none without a key.
+ */
+export function idempotencyRecord<T>(
+  claim: IdempotencyClaim | undefined,
+  answer: T,
+  now: Date,
+): CaseChange['idempotency'] {
+  if (!claim) return undefined;
+  const { sub, key, requestHash } = claim;
+  return {
+    sub,
+    key,
+    answer: { requestHash, body: answer },
+    expiresAt: Math.floor(now.getTime() / 1000) + KEEP_SECONDS,
   };
-  const earlier = await replay();
-  if (earlier !== undefined) return earlier;
-  const answer = await attempt(record);
-  if (answer !== 'replay') return answer;
-  // A concurrent request with the same key committed first: its answer is ours.
-  const stored = await replay();
+}
+
+/** The answer of a concurrent request under the same key that committed first: it is this one's too. */
+export async function answerOfFirst<T>(
+  deps: CaseDeps,
+  caller: Caller,
+  claim: IdempotencyClaim | undefined,
+): Promise<T> {
+  const stored = claim && (await storedAnswer<T>(deps, caller.tenant, claim));
   if (stored === undefined) throw new Error('Idempotency record vanished after a conflict');
   return stored;
+}
+
+async function storedAnswer<T>(
+  deps: CaseDeps,
+  tenant: string,
+  claim: IdempotencyClaim,
+): Promise<T | undefined> {
+  const stored = await deps.cases.idempotentAnswer(tenant, claim.sub, claim.key);
+  if (!stored) return undefined;
+  if (stored.requestHash !== claim.requestHash) {
+    throw new RuleViolationError('This Idempotency-Key was already used for another request.');
+  }
+  return stored.body as T;
 }

@@ -37,7 +37,7 @@ export interface ApiRequest<R extends RouteSpec> {
   params: RequestPart<R, 'params'>;
   query: RequestPart<R, 'query'>;
   /**
-   * The body and headers, parsed and checked (400 otherwise). A function, so that a use case
+   * The body and headers, parsed and checked (400 otherwise). A function, so that the handler
    * first finds the resource: for a case the caller may not see, 404 comes before any 400.
    */
   input: () => { body: RequestPart<R, 'body'>; headers: RequestPart<R, 'headers'> };
@@ -108,7 +108,7 @@ const authenticatedCaller = (route: RouteSpec, resolveCaller?: CallerResolver): 
 
 /**
  * Path parameters first (a malformed id names nothing that exists: 404), then the query (400),
- * the size of the body (413). The body and headers are checked when the use case asks for them.
+ * the size of the body (413). The body and headers are checked when the handler reads them.
  */
 const validatedInput = (route: RouteSpec): Middleware => ({
   before: (request) => {

@@ -19,16 +19,30 @@ import type { UserDeps } from './ports.ts';
 /** A lost race on one membership is retried against the fresh one; past this, a 409. */
 const MAX_ATTEMPTS = 3;
 
+declare const checked: unique symbol;
+
+/** A caller found, by a fresh read of its membership, to be an enabled coordinateur of its tenant. */
+export type Administrator = Caller & { readonly [checked]: true };
+
 /**
- * Only an enabled coordinateur administers users, and for this the membership is read afresh,
- * not from the container's cache: a coordinateur disabled a moment ago must not be able to
- * re-enable itself, nor lock the others out, during the minute the cache may still let it read.
+ * The first step of every administration route, before its body is read (403 before 400): only
+ * an enabled coordinateur administers users, and for this the membership is read afresh, not
+ * from the container's cache: a coordinateur disabled a moment ago must not be able to re-enable
+ * itself, nor lock the others out, during the minute the cache may still let it read.
  */
-async function requireCoordinateur(deps: UserDeps, caller: Caller): Promise<void> {
+export async function requireCoordinateur(deps: UserDeps, caller: Caller): Promise<Administrator> {
   const refused = new NotAllowedError('The administration of users is for the Caf coordination.');
   if (caller.role !== 'coordinateur') throw refused;
   const current = await deps.memberships.get(caller.sub);
   if (!current?.enabled || current.role !== 'coordinateur' || current.tenant !== caller.tenant) throw refused;
+  return caller as Administrator;
+}
+
+/** A user of the administrator's tenant (404 for any other), found before its patch is read (404 before 400). */
+export async function findUser(deps: UserDeps, caller: Administrator, userId: string): Promise<Membership> {
+  const current = await deps.memberships.get(userId);
+  if (!current || current.tenant !== caller.tenant) throw new NotFoundError(`No user ${userId}.`);
+  return current;
 }
 
 async function requireFit(
@@ -53,15 +67,14 @@ const termsOf = ({ role, organisationId, enabled }: MembershipTerms): Membership
 });
 
 /** The users of the coordinateur's tenant, by email. */
-export async function listUsers(deps: UserDeps, caller: Caller): Promise<UserView[]> {
-  await requireCoordinateur(deps, caller);
+export async function listUsers(deps: UserDeps, caller: Administrator): Promise<UserView[]> {
   return (await deps.memberships.list(caller.tenant)).map(userView);
 }
 
 /**
- * The coordinateur invites a user with its membership.
- * 1. an enabled coordinateur only (403); the invitation well-formed (400); the organisation fits
- *    the role (422)
+ * The coordinateur invites a user with its membership, once found to be one (403) and the
+ * invitation read (400). Primary course:
+ * 1. the organisation fits the role (422)
  * 2. the identity provider creates the account and sends the invitation
  * 3. the membership and its journal entry are written together. An email that already has a
  *    membership is a 409 saying what to do instead; an account left without membership (a crash
@@ -70,11 +83,9 @@ export async function listUsers(deps: UserDeps, caller: Caller): Promise<UserVie
  */
 export async function inviteUser(
   deps: UserDeps,
-  caller: Caller,
-  read: () => z.infer<typeof InvitationSchema>,
+  caller: Administrator,
+  invitation: z.infer<typeof InvitationSchema>,
 ): Promise<UserView> {
-  await requireCoordinateur(deps, caller);
-  const invitation = read();
   await requireFit(deps, caller, invitation, true);
   const previous = await deps.memberships.findByEmail(caller.tenant, invitation.email);
   const { userId, existed, waiting } = await deps.directory.invite(invitation.email);
@@ -140,27 +151,28 @@ function actionOf(before: MembershipTerms, after: MembershipTerms): MembershipCh
 }
 
 /**
- * The coordinateur changes a user's role or organisation, or disables (enables) the user.
- * 1. an enabled coordinateur only (403); a user of the same tenant (404); the patch well-formed (400)
- * 2. the new organisation fits the new role (422)
- * 3. enabling: the account's sign-in is enabled first (409 if the account no longer exists)
- * 4. the membership and its journal entry are written over the version read; the tenant keeps
- *    at least one enabled coordinateur (409); a lost race is retried on the fresh membership
- * 5. disabling: the account's sign-in is disabled after the membership, which is the authority:
+ * The coordinateur changes a user's role or organisation, or disables (enables) the user, once
+ * found to be one (403), the user found in its tenant (404) and the patch read (400), in this
+ * order. Primary course:
+ * 1. the new organisation fits the new role (422)
+ * 2. enabling: the account's sign-in is enabled first (409 if the account no longer exists)
+ * 3. the membership and its journal entry are written over the version read; the tenant keeps
+ *    at least one enabled coordinateur (409); a lost race is retried from 1 on the membership
+ *    read again (404 once it is gone)
+ * 4. disabling: the account's sign-in is disabled after the membership, which is the authority:
  *    a failure in between leaves the user revoked, never the reverse; the same PATCH again
  *    finishes it
  */
 export async function changeUser(
   deps: UserDeps,
-  caller: Caller,
-  userId: string,
-  read: () => z.infer<typeof MembershipPatchSchema>,
+  caller: Administrator,
+  user: Membership,
+  patch: z.infer<typeof MembershipPatchSchema>,
 ): Promise<UserView> {
-  await requireCoordinateur(deps, caller);
+  const { userId } = user;
+  let current = user;
   for (let attempt = 1; ; attempt++) {
-    const current = await deps.memberships.get(userId);
-    if (!current || current.tenant !== caller.tenant) throw new NotFoundError(`No user ${userId}.`);
-    const patch = read();
+    if (attempt > 1) current = await findUser(deps, caller, userId);
     const before = termsOf(current);
     const after = termsOf({ ...before, ...patch });
     const moved = after.role !== before.role || after.organisationId !== before.organisationId;
@@ -209,10 +221,9 @@ export interface JournalQuery {
 /** The membership journal of the coordinateur's tenant, newest first, a page at a time. */
 export async function membershipJournal(
   deps: UserDeps,
-  caller: Caller,
+  caller: Administrator,
   { limit, cursor }: JournalQuery,
 ): Promise<{ items: MembershipChange[]; nextCursor: string | null }> {
-  await requireCoordinateur(deps, caller);
   const scope = `${caller.tenant}|${caller.sub}|membership-changes`;
   const after = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;
   const page = await deps.memberships.journal(caller.tenant, {

@@ -8,6 +8,7 @@ import {
   requestUpload,
 } from '../../../shared/cases/documents.ts';
 import type { CaseDeps } from '../../../shared/cases/ports.ts';
+import { visibleCase } from '../../../shared/cases/visible-case.ts';
 import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/document.ts';
 import type { DocumentStore } from '../../../shared/documents/document-store.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
@@ -121,12 +122,12 @@ function world(status: CaseStatus) {
 
   /** A ticket, and the file POSTed to the staging key the ticket names. */
   async function staged(as: Caller, kind: DocumentRecord['kind'] = 'piece_jointe', bytes = PDF) {
-    const ticket = await requestUpload(deps, as, state.record.id, () => ({
+    const ticket = await requestUpload(deps, as, await visibleCase(deps, as, state.record.id), {
       kind,
       filename: 'bilan.pdf',
       contentType: 'application/pdf',
       size: bytes.length,
-    }));
+    });
     state.objects.set(ticket.upload.fields.key as string, { bytes, contentType: 'application/pdf' });
     return { id: ticket.document.id, staging: ticket.upload.fields.key as string };
   }

@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { seedReferentiel } from '../../../infra/local/seed-data.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
 import {
-  InvalidInputError,
   NotAllowedError,
   NotFoundError,
   NotPossibleNowError,
@@ -16,8 +15,10 @@ import {
 import {
   appointFirstCoordinateur,
   changeUser,
+  findUser,
   inviteUser,
   listUsers,
+  requireCoordinateur,
 } from '../../../shared/users/admin-users.ts';
 import type { MembershipStore, UserDeps, UserDirectory } from '../../../shared/users/ports.ts';
 
@@ -108,9 +109,6 @@ const coordinateur: Caller = {
   role: 'coordinateur',
   organisationId: 'caf13-coordination',
 };
-const notToBeRead = () => {
-  throw new Error('the body must not be read');
-};
 
 describe('the administration of users', () => {
   let store: ReturnType<typeof memoryStore>;
@@ -151,20 +149,28 @@ describe('the administration of users', () => {
     });
   });
 
-  it('refuses any other role before reading the request (403 before 400, before 404)', async () => {
+  /** The steps of the administration handlers, in their order: the coordinateur (403), the user (404), the change. */
+  const admin = (as: Caller) => requireCoordinateur(deps, as);
+  const list = async (as: Caller) => listUsers(deps, await admin(as));
+  const invite = async (as: Caller, invitation: Parameters<typeof inviteUser>[2]) =>
+    inviteUser(deps, await admin(as), invitation);
+  const change = async (as: Caller, userId: string, patch: Parameters<typeof changeUser>[3]) => {
+    const checked = await admin(as);
+    return changeUser(deps, checked, await findUser(deps, checked, userId), patch);
+  };
+
+  it('refuses any other role (403)', async () => {
     const gestionnaire: Caller = { ...coordinateur, role: 'gestionnaire', organisationId: 'cs-tilleuls' };
-    await expect(listUsers(deps, gestionnaire)).rejects.toThrow(NotAllowedError);
-    await expect(inviteUser(deps, gestionnaire, notToBeRead)).rejects.toThrow(NotAllowedError);
-    await expect(changeUser(deps, gestionnaire, 'unknown', notToBeRead)).rejects.toThrow(NotAllowedError);
+    await expect(requireCoordinateur(deps, gestionnaire)).rejects.toThrow(NotAllowedError);
   });
 
-  it('finds the user before reading the patch (404 before 400), and only in the caller’s tenant', async () => {
-    await expect(changeUser(deps, coordinateur, 'unknown', notToBeRead)).rejects.toThrow(NotFoundError);
-    const other = await inviteUser(deps, coordinateur, () => ({
+  it('finds a user only in the caller’s tenant (404)', async () => {
+    await expect(findUser(deps, await admin(coordinateur), 'unknown')).rejects.toThrow(NotFoundError);
+    const other = await invite(coordinateur, {
       email: 'ailleurs@example.org',
       role: 'partenaire',
       organisationId: 'etat',
-    }));
+    });
     const elsewhere: Caller = {
       ...coordinateur,
       sub: 'c0000000-0000-4000-8000-000000000084',
@@ -177,64 +183,60 @@ describe('the administration of users', () => {
       tenant: 'caf84',
       organisationId: 'caf84-coordination',
     });
-    await expect(changeUser(deps, elsewhere, other.userId, notToBeRead)).rejects.toThrow(NotFoundError);
-    const invalid = () => {
-      throw new InvalidInputError([{ path: 'body', message: 'bad' }]);
-    };
-    await expect(changeUser(deps, coordinateur, other.userId, invalid)).rejects.toThrow(InvalidInputError);
+    await expect(findUser(deps, await admin(elsewhere), other.userId)).rejects.toThrow(NotFoundError);
   });
 
   it('gives a membership to an account left without one by a crash, instead of a 409 that would strand it', async () => {
     // A first attempt created the account, then failed before the membership was written.
     await directory.invite('orpheline@example.org');
     (directory.accounts.get('orpheline@example.org') as { enabled: boolean }).enabled = false;
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'orpheline@example.org',
       role: 'prestataire',
       organisationId: 'cabinet-b',
-    }));
+    });
     expect(store.rows.get(user.userId)).toMatchObject({ role: 'prestataire', enabled: true });
     expect(directory.accounts.get('orpheline@example.org')?.enabled).toBe(true);
     // The retry of an invitation that did complete is a 409.
     await expect(
-      inviteUser(deps, coordinateur, () => ({
+      invite(coordinateur, {
         email: 'orpheline@example.org',
         role: 'prestataire',
         organisationId: 'cabinet-b',
-      })),
+      }),
     ).rejects.toThrow(NotPossibleNowError);
   });
 
   it('disables the membership first: if the identity provider then fails, the user is already revoked, and a retry finishes', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'a-revoquer@example.org',
       role: 'partenaire',
       organisationId: 'etat',
-    }));
+    });
     directory.failNext = true;
-    await expect(changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }))).rejects.toThrow(
+    await expect(change(coordinateur, user.userId, { enabled: false })).rejects.toThrow(
       'cognito-idp unreachable',
     );
     expect(store.rows.get(user.userId)?.enabled).toBe(false);
     expect(directory.accounts.get('a-revoquer@example.org')?.enabled).toBe(true);
 
     const entriesBefore = store.entries.length;
-    await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
+    await change(coordinateur, user.userId, { enabled: false });
     expect(directory.accounts.get('a-revoquer@example.org')?.enabled).toBe(false);
     // Nothing changed in the membership the second time: no second journal entry.
     expect(store.entries.length).toBe(entriesBefore);
   });
 
   it('checks the organisation against the new role, and records before and after', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'federation@example.org',
       role: 'gestionnaire',
       organisationId: 'fed-ifac',
-    }));
-    await expect(changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }))).rejects.toThrow(
+    });
+    await expect(change(coordinateur, user.userId, { role: 'partenaire' })).rejects.toThrow(
       RuleViolationError,
     );
-    const moved = await changeUser(deps, coordinateur, user.userId, () => ({ organisationId: 'cs-mistral' }));
+    const moved = await change(coordinateur, user.userId, { organisationId: 'cs-mistral' });
     expect(moved.organisationId).toBe('cs-mistral');
     expect(store.entries.at(-1)).toMatchObject({
       action: 'changed',
@@ -245,93 +247,89 @@ describe('the administration of users', () => {
   });
 
   it('keeps the last enabled coordinateur (409), and lets one go once another is there', async () => {
+    await expect(change(coordinateur, coordinateur.sub, { enabled: false })).rejects.toThrow(
+      NotPossibleNowError,
+    );
     await expect(
-      changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false })),
-    ).rejects.toThrow(NotPossibleNowError);
-    await expect(
-      changeUser(deps, coordinateur, coordinateur.sub, () => ({
+      change(coordinateur, coordinateur.sub, {
         role: 'partenaire',
         organisationId: 'caf13',
-      })),
+      }),
     ).rejects.toThrow(NotPossibleNowError);
-    await inviteUser(deps, coordinateur, () => ({
+    await invite(coordinateur, {
       email: 'relais@caf13.example.org',
       role: 'coordinateur',
       organisationId: 'caf13-coordination',
-    }));
-    const left = await changeUser(deps, coordinateur, coordinateur.sub, () => ({ enabled: false }));
+    });
+    const left = await change(coordinateur, coordinateur.sub, { enabled: false });
     expect(left.enabled).toBe(false);
   });
 
   it('refuses a coordinateur whose membership was disabled a moment ago, whatever its cached caller says', async () => {
-    await inviteUser(deps, coordinateur, () => ({
+    await invite(coordinateur, {
       email: 'relais@caf13.example.org',
       role: 'coordinateur',
       organisationId: 'caf13-coordination',
-    }));
+    });
     const rogue = store.rows.get(
       [...store.rows.values()].find((m) => m.email === 'relais@caf13.example.org')?.userId as string,
     ) as Membership;
     const cachedRogue: Caller = { ...coordinateur, sub: rogue.userId, email: rogue.email };
-    await changeUser(deps, coordinateur, rogue.userId, () => ({ enabled: false }));
+    await change(coordinateur, rogue.userId, { enabled: false });
     // Within the cache's minute, its requests still carry the coordinateur role: refused all the same.
-    await expect(changeUser(deps, cachedRogue, rogue.userId, notToBeRead)).rejects.toThrow(NotAllowedError);
-    await expect(inviteUser(deps, cachedRogue, notToBeRead)).rejects.toThrow(NotAllowedError);
-    await expect(listUsers(deps, cachedRogue)).rejects.toThrow(NotAllowedError);
+    await expect(requireCoordinateur(deps, cachedRogue)).rejects.toThrow(NotAllowedError);
     expect(store.rows.get(coordinateur.sub)?.enabled).toBe(true);
   });
 
   it('tells what to send when a role alone does not fit the organisation', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'bureau@example.org',
       role: 'gestionnaire',
       organisationId: 'cs-tilleuls',
-    }));
-    const refusal = changeUser(deps, coordinateur, user.userId, () => ({ role: 'partenaire' }));
+    });
+    const refusal = change(coordinateur, user.userId, { role: 'partenaire' });
     await expect(refusal).rejects.toThrow(RuleViolationError);
     await expect(refusal).rejects.toThrow('send the organisationId of a partenaire with the role');
   });
 
   it('answers an email that already has a membership with what to do instead', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'deja@example.org',
       role: 'partenaire',
       organisationId: 'etat',
-    }));
-    await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
-    const again = inviteUser(deps, coordinateur, () => ({
+    });
+    await change(coordinateur, user.userId, { enabled: false });
+    const again = invite(coordinateur, {
       email: 'deja@example.org',
       role: 'partenaire',
       organisationId: 'etat',
-    }));
+    });
     await expect(again).rejects.toThrow(NotPossibleNowError);
     await expect(again).rejects.toThrow(`PATCH /admin/users/${user.userId}`);
   });
 
   it('handles an account deleted from the identity provider: disabling works, enabling says to invite again, and the invitation moves the membership', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'supprime@example.org',
       role: 'gestionnaire',
       organisationId: 'cs-oliviers',
-    }));
+    });
     directory.accounts.delete('supprime@example.org');
-    const off = await changeUser(deps, coordinateur, user.userId, () => ({ enabled: false }));
+    const off = await change(coordinateur, user.userId, { enabled: false });
     expect(off.enabled).toBe(false);
-    const on = changeUser(deps, coordinateur, user.userId, () => ({ enabled: true }));
+    const on = change(coordinateur, user.userId, { enabled: true });
     await expect(on).rejects.toThrow(NotPossibleNowError);
     await expect(on).rejects.toThrow('invite supprime@example.org again');
     expect(store.rows.get(user.userId)?.enabled).toBe(false);
 
-    const back = await inviteUser(deps, coordinateur, () => ({
+    const back = await invite(coordinateur, {
       email: 'supprime@example.org',
       role: 'gestionnaire',
       organisationId: 'cs-oliviers',
-    }));
+    });
     expect(back.userId).not.toBe(user.userId);
     expect(store.rows.has(user.userId)).toBe(false);
-    expect((await listUsers(deps, coordinateur)).filter((u) => u.email === 'supprime@example.org')).toEqual([
-      back,
-    ]);
+    expect((await list(coordinateur)).filter((u) => u.email === 'supprime@example.org')).toEqual([back]);
     expect(store.entries.at(-1)).toMatchObject({
       action: 'invited',
       before: { enabled: false },
@@ -340,36 +338,36 @@ describe('the administration of users', () => {
   });
 
   it('acts on the account of the membership, never on whoever holds its email now (another tenant, say)', async () => {
-    const stale = await inviteUser(deps, coordinateur, () => ({
+    const stale = await invite(coordinateur, {
       email: 'partagee@example.org',
       role: 'partenaire',
       organisationId: 'etat',
-    }));
+    });
     // The account is deleted from the pool, and the email is given a new account elsewhere.
     directory.accounts.set('partagee@example.org', {
       userId: '00000000-0000-4000-8000-0000000000ff',
       enabled: true,
       waiting: false,
     });
-    await changeUser(deps, coordinateur, stale.userId, () => ({ enabled: false }));
+    await change(coordinateur, stale.userId, { enabled: false });
     expect(directory.accounts.get('partagee@example.org')?.enabled).toBe(true);
-    await expect(changeUser(deps, coordinateur, stale.userId, () => ({ enabled: true }))).rejects.toThrow(
+    await expect(change(coordinateur, stale.userId, { enabled: true })).rejects.toThrow(
       'invite partagee@example.org again',
     );
     expect(directory.accounts.get('partagee@example.org')?.enabled).toBe(true);
   });
 
   it('sends the invitation again to a user invited again who has not signed in yet, still a 409', async () => {
-    const user = await inviteUser(deps, coordinateur, () => ({
+    const user = await invite(coordinateur, {
       email: 'en-attente@example.org',
       role: 'partenaire',
       organisationId: 'region',
-    }));
-    const again = inviteUser(deps, coordinateur, () => ({
+    });
+    const again = invite(coordinateur, {
       email: 'en-attente@example.org',
       role: 'partenaire',
       organisationId: 'region',
-    }));
+    });
     await expect(again).rejects.toThrow(NotPossibleNowError);
     await expect(again).rejects.toThrow('the invitation was sent again');
     expect(directory.resent).toEqual(['en-attente@example.org']);
