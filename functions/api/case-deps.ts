@@ -12,10 +12,15 @@ const db = createDocumentClient();
 const { TABLE_NAME, CURSOR_SECRET } = config();
 const referentiel = createReferentielRepository(db, TABLE_NAME);
 
+const now = () => new Date();
+const repository = createCaseRepository(db, TABLE_NAME, now);
+
 export const caseDeps: CaseDeps = {
-  cases: createCaseRepository(db, TABLE_NAME),
+  cases: repository,
+  documents: repository,
+  idempotency: repository,
   referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
-  now: () => new Date(),
+  now,
   newCaseId: () => newId('c'),
   newDocumentId: () => newId('d'),
   files: createS3DocumentStore(),

@@ -14,10 +14,9 @@ import {
   StaleVersionError,
 } from '../domain/errors.ts';
 import { chainEvent } from '../domain/history-chain.ts';
-import type { CaseChange } from '../store/case-repository.ts';
 import { factsFor, unknownFicheReferences } from './facts.ts';
 import { answerOfFirst, checkIdempotency, idempotencyRecord } from './idempotency.ts';
-import type { CaseDeps } from './ports.ts';
+import type { CaseChange, CaseDeps } from './ports.ts';
 import { type VisibleCase, visibleCase } from './visible-case.ts';
 
 export interface ChangeRequest {

@@ -36,7 +36,7 @@ export const DOWNLOAD_TTL_SECONDS = 5 * 60;
 export const MAX_PENDING_UPLOADS = 20;
 
 async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, documentId: string) {
-  const document = await deps.cases.getDocument(caller.tenant, caseId, documentId);
+  const document = await deps.documents.getDocument(caller.tenant, caseId, documentId);
   if (!document) throw new NotFoundError(`No document ${documentId} on case ${caseId}.`);
   return document;
 }
@@ -78,7 +78,7 @@ export async function requestUpload(
     createdAt: now.toISOString(),
   };
   const expiresAt = new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000);
-  const document = await deps.cases.issueUploadTicket(caller.tenant, pending, {
+  const document = await deps.documents.issueUploadTicket(caller.tenant, pending, {
     slots: MAX_PENDING_UPLOADS,
     expiresAt,
   });
@@ -152,7 +152,7 @@ export async function confirmUpload(
   // One confirm at a time per document: another one answers what this one will have decided.
   const now = deps.now();
   const claimedUntil = new Date(now.getTime() + CLAIM_MS);
-  if (!(await deps.cases.claimDocument(caller.tenant, document, now, claimedUntil))) {
+  if (!(await deps.documents.claimDocument(caller.tenant, document, now, claimedUntil))) {
     const current = await existingDocument(deps, caller, caseId, documentId);
     if (current.status === 'available') return documentView(record, current);
     if (current.status === 'rejected') {
@@ -168,11 +168,12 @@ export async function confirmUpload(
     /** Marks the document rejected, then deletes its objects: never those of a document that moved on. */
     const refuse = async (reason: string, answer: Error): Promise<never> => {
       const rejected: DocumentRecord = { ...document, status: 'rejected', rejection: reason };
-      if (!(await deps.cases.replaceDocument(caller.tenant, rejected, 'pending'))) throw changedMeanwhile();
+      if (!(await deps.documents.replaceDocument(caller.tenant, rejected, 'pending')))
+        throw changedMeanwhile();
       await Promise.all([
         deps.files.remove(staging),
         deps.files.remove(document.key),
-        deps.cases.releaseUploadSlot(caller.tenant, document),
+        deps.documents.releaseUploadSlot(caller.tenant, document),
       ]);
       throw answer;
     };
@@ -212,7 +213,7 @@ export async function confirmUpload(
       ...(versionId && { versionId }),
     };
     for (let attempt = 1; ; attempt++) {
-      const result = await deps.cases.confirmDocument(caller.tenant, available, record.status);
+      const result = await deps.documents.confirmDocument(caller.tenant, available, record.status);
       if (result === 'confirmed') break;
       if (result === 'document-moved') throw changedMeanwhile();
       // The case changed status after the check: the window may still be open in the new one.
@@ -229,12 +230,12 @@ export async function confirmUpload(
     // and the slot's expiry (15 minutes) take care of: the document is available either way.
     await Promise.allSettled([
       deps.files.remove(staging),
-      deps.cases.releaseUploadSlot(caller.tenant, document),
+      deps.documents.releaseUploadSlot(caller.tenant, document),
     ]);
     return documentView(record, available);
   } catch (error) {
     // Still pending (no file yet, a case that kept changing, a failure): the next confirm may run.
-    await deps.cases.releaseDocumentClaim(caller.tenant, document, claimedUntil).catch(() => undefined);
+    await deps.documents.releaseDocumentClaim(caller.tenant, document, claimedUntil).catch(() => undefined);
     throw error;
   }
 }
@@ -243,7 +244,7 @@ const changedMeanwhile = () => new NotPossibleNowError('This document changed wh
 
 export async function listDocuments(deps: CaseDeps, caller: Caller, caseId: string): Promise<DocumentView[]> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
-  const documents = await deps.cases.listDocuments(caller.tenant, caseId);
+  const documents = await deps.documents.listDocuments(caller.tenant, caseId);
   return documents
     .filter((d) => maySeeDocument(caller, relation, record, d))
     .map((d) => documentView(record, d));
@@ -271,7 +272,7 @@ export async function downloadDocument(deps: CaseDeps, caller: Caller, caseId: s
     ...(version && { rapportVersion: version }),
     expiresAt,
   };
-  await deps.cases.putAccessLog(caller.tenant, caseId, entry);
+  await deps.documents.putAccessLog(caller.tenant, caseId, entry);
   const downloadUrl = await deps.files.presignDownload({
     key: document.key,
     ...(document.versionId && { versionId: document.versionId }),
@@ -309,7 +310,7 @@ export async function accessLog(
   }
   const scope = `${caller.tenant}|${caller.sub}|access-log|${caseId}`;
   let position = cursor ? decodeLogCursor(cursor, scope, deps.cursorSecret) : undefined;
-  const documents = await deps.cases.listDocuments(caller.tenant, caseId);
+  const documents = await deps.documents.listDocuments(caller.tenant, caseId);
   const visible = new Set(
     documents.filter((d) => maySeeDocument(caller, relation, record, d)).map((d) => d.id),
   );
@@ -317,7 +318,7 @@ export async function accessLog(
 
   const items: AccessLogEntry[] = [];
   for (let read = 0; read < ACCESS_LOG_MAX_READS; read++) {
-    const page = await deps.cases.accessLogPage(caller.tenant, caseId, {
+    const page = await deps.documents.accessLogPage(caller.tenant, caseId, {
       ...(position && { after: { at: position.at, id: position.id } }),
       // One more than the page needs: a full page then knows whether anything follows.
       limit: read === 0 ? limit + 1 : ACCESS_LOG_READ_BATCH,

@@ -35,7 +35,7 @@ export async function factsFor(
       return { knownPrestataireIds: referentiel.prestataires.map((p) => p.id) };
     }
     case 'SUBMIT_RAPPORT': {
-      const document = await deps.cases.getDocument(record.tenant, record.id, body.documentId);
+      const document = await deps.documents.getDocument(record.tenant, record.id, body.documentId);
       return document ? { document } : {};
     }
     default:

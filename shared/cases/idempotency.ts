@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Caller } from '../domain/caller.ts';
 import { RuleViolationError } from '../domain/errors.ts';
-import type { CaseChange } from '../store/case-repository.ts';
-import type { CaseDeps } from './ports.ts';
+import type { CaseDeps, IdempotencyRecord } from './ports.ts';
 
 /** How long a retry with the same Idempotency-Key gets the first answer back. */
 const KEEP_SECONDS = 24 * 60 * 60;
@@ -50,7 +49,7 @@ export function idempotencyRecord<T>(
   claim: IdempotencyClaim | undefined,
   answer: T,
   now: Date,
-): CaseChange['idempotency'] {
+): IdempotencyRecord | undefined {
   if (!claim) return undefined;
   const { sub, key, requestHash } = claim;
   return {
@@ -77,7 +76,7 @@ async function storedAnswer<T>(
   tenant: string,
   claim: IdempotencyClaim,
 ): Promise<T | undefined> {
-  const stored = await deps.cases.idempotentAnswer(tenant, claim.sub, claim.key);
+  const stored = await deps.idempotency.idempotentAnswer(tenant, claim.sub, claim.key);
   if (!stored) return undefined;
   if (stored.requestHash !== claim.requestHash) {
     throw new RuleViolationError('This Idempotency-Key was already used for another request.');

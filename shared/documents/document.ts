@@ -122,3 +122,15 @@ export const documentKey = (centreId: string, caseId: string, documentId: string
  */
 export const STAGING_PREFIX = 'incoming/';
 export const stagingKey = (document: Pick<DocumentRecord, 'key'>) => `${STAGING_PREFIX}${document.key}`;
+
+/** `Content-Disposition` for a download: the original name, safely, whatever characters it has (RFC 6266). */
+export function attachmentDisposition(name: string): string {
+  // A stored name is well-formed (the schema checks it); a stray surrogate still must not break a download.
+  const filename = name.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

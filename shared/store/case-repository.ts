@@ -13,52 +13,28 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../../workflows/case.machine.ts';
+import type {
+  AccessLogPage,
+  AccessLogPosition,
+  CaseChange,
+  CaseStore,
+  Clock,
+  CommitResult,
+  ConfirmResult,
+  DocumentRecords,
+  IdempotencyRecord,
+  IdempotencyStore,
+  IdempotentAnswer,
+  ListPage,
+} from '../cases/ports.ts';
 import type { AccessLogEntry, DocumentRecord } from '../documents/document.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
 import { keys } from './keys.ts';
+import { listingEntryChanges } from './listing-entries.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
-/** A stored answer to a request sent with an Idempotency-Key. */
-export interface IdempotentAnswer {
-  requestHash: string;
-  body: unknown;
-}
-
-/** One change of a case, committed whole or not at all. */
-export interface CaseChange {
-  record: CaseRecord;
-  /** The version and status the change was computed from; both undefined when the case is new. */
-  expectedVersion?: number;
-  previousStatus?: string;
-  event: HistoryEvent;
-  notifications: Notification[];
-  viewersBefore: string[];
-  viewersAfter: string[];
-  idempotency?: { sub: string; key: string; answer: IdempotentAnswer; expiresAt: number };
-}
-
-export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
-
-/** How a confirm's write went: committed, or refused because the case or the document moved on. */
-export type ConfirmResult = 'confirmed' | 'case-moved' | 'document-moved';
-
-/** A position in a case's access log: the entry's time and the id that makes its key unique. */
-export interface AccessLogPosition {
-  at: string;
-  id: string;
-}
-
-export interface AccessLogPage {
-  entries: { entry: AccessLogEntry; position: AccessLogPosition }[];
-  /** Whether DynamoDB stopped before the end of the log. */
-  more: boolean;
-}
-
-export interface ListPage {
-  records: CaseRecord[];
-  /** Where the next page starts, when there is one. */
-  next?: { createdAt: string; caseId: string };
-}
+/** The ports of the case use cases that the single table serves. */
+export type CaseRepository = CaseStore & DocumentRecords & IdempotencyStore;
 
 const strip = <T>(item: Record<string, unknown> | undefined, drop: string[]): T | undefined => {
   if (!item) return undefined;
@@ -73,9 +49,14 @@ const EVENT_META = ['pk', 'sk', 'kind', 'caseId'];
 /**
  * Cases in the single table. A change is one TransactWriteItems: the case under a version
  * condition, its history event under attribute_not_exists, the outbox, the listing entries and
- * the idempotency record. Lists read the GSIs, never Scan.
+ * the idempotency record. Lists read the GSIs, never Scan. `now` tells an expired idempotency
+ * record from a live one.
  */
-export function createCaseRepository(db: DynamoDBDocumentClient, tableName: string) {
+export function createCaseRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  now: Clock,
+): CaseRepository {
   const caseKey = (tenant: string, caseId: string) => ({ pk: keys.casePk(tenant, caseId), sk: keys.caseSk });
 
   /** Every item of a case's partition under a sort-key prefix, in key order. */
@@ -99,6 +80,25 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
       for (const item of page.Items ?? []) found.push(strip<T>(item, drop) as T);
     }
     return found;
+  }
+
+  /** Cases by id, in the order asked, skipping any that vanished. */
+  async function getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]> {
+    if (caseIds.length === 0) return [];
+    const found = new Map<string, CaseRecord>();
+    let pending: Record<string, unknown>[] | undefined = caseIds.map((id) => caseKey(tenant, id));
+    while (pending && pending.length > 0) {
+      const result: BatchGetCommandOutput = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      const { Responses, UnprocessedKeys } = result;
+      for (const item of Responses?.[tableName] ?? []) {
+        const record = strip<CaseRecord>(item, CASE_META) as CaseRecord;
+        found.set(record.id, record);
+      }
+      pending = UnprocessedKeys?.[tableName]?.Keys;
+    }
+    return caseIds.flatMap((id) => (found.has(id) ? [found.get(id) as CaseRecord] : []));
   }
 
   return {
@@ -143,32 +143,13 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
         }),
       );
       const ids = Items.map((item) => item.caseId as string);
-      const records = await this.getMany(tenant, ids);
+      const records = await getMany(tenant, ids);
       const last = Items.at(-1);
       return {
         records,
         ...(LastEvaluatedKey &&
           last && { next: { createdAt: last.createdAt as string, caseId: last.caseId as string } }),
       };
-    },
-
-    /** Cases by id, in the order asked, skipping any that vanished. */
-    async getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]> {
-      if (caseIds.length === 0) return [];
-      const found = new Map<string, CaseRecord>();
-      let pending: Record<string, unknown>[] | undefined = caseIds.map((id) => caseKey(tenant, id));
-      while (pending && pending.length > 0) {
-        const result: BatchGetCommandOutput = await db.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        const { Responses, UnprocessedKeys } = result;
-        for (const item of Responses?.[tableName] ?? []) {
-          const record = strip<CaseRecord>(item, CASE_META) as CaseRecord;
-          found.set(record.id, record);
-        }
-        pending = UnprocessedKeys?.[tableName]?.Keys;
-      }
-      return caseIds.flatMap((id) => (found.has(id) ? [found.get(id) as CaseRecord] : []));
     },
 
     async getDocument(
@@ -444,98 +425,30 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
           ConsistentRead: true,
         }),
       );
-      if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 < Date.now()) return undefined;
+      if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 < now().getTime()) return undefined;
       return { requestHash: Item.requestHash, body: Item.body };
     },
 
     async commit(change: CaseChange): Promise<CommitResult> {
-      const { record, event, notifications, viewersBefore, viewersAfter, idempotency } = change;
-      const { tenant, id } = record;
-      const pk = keys.casePk(tenant, id);
-      const isNew = change.expectedVersion === undefined;
-      // Listing entries carry the status: all are rewritten when it changes, only new ones otherwise.
-      const statusChanged = change.previousStatus !== record.status;
-      const viewItem = (viewer: string) => ({
-        Put: {
-          TableName: tableName,
-          Item: {
-            pk,
-            sk: keys.viewSk(viewer),
-            kind: 'view',
-            caseId: id,
-            status: record.status,
-            createdAt: record.createdAt,
-            gsi1pk: keys.viewerPk(tenant, viewer),
-            gsi1sk: keys.viewerSk(record.createdAt, id),
-            gsi2pk: keys.viewerStatusPk(tenant, viewer, record.status),
-            gsi2sk: keys.viewerSk(record.createdAt, id),
-          },
-        },
+      const { record, event, idempotency } = change;
+      const pk = keys.casePk(record.tenant, record.id);
+      const listing = listingEntryChanges({
+        viewersBefore: change.viewersBefore,
+        viewersAfter: change.viewersAfter,
+        statusBefore: change.previousStatus,
+        statusAfter: record.status,
       });
-      const viewsToWrite = statusChanged
-        ? viewersAfter
-        : viewersAfter.filter((v) => !viewersBefore.includes(v));
-      const viewsToDelete = viewersBefore.filter((v) => !viewersAfter.includes(v));
       const items = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: { pk, sk: keys.caseSk, kind: 'case', ...record },
-            ...(isNew
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :expected',
-                  ExpressionAttributeValues: { ':expected': change.expectedVersion },
-                }),
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { pk, sk: keys.eventSk(event.seq), kind: 'event', caseId: id, ...event },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...notifications.map((notification, i) => ({
-          Put: {
-            TableName: tableName,
-            Item: {
-              pk,
-              sk: keys.outboxSk(event.seq, i),
-              kind: 'outbox',
-              caseId: id,
-              seq: event.seq,
-              ...notification,
-              createdAt: event.at,
-              gsi1pk: keys.outboxPendingPk(tenant),
-              gsi1sk: `${event.at}#${id}#${event.seq}#${i}`,
-            },
-          },
-        })),
-        ...viewsToWrite.map(viewItem),
-        ...viewsToDelete.map((viewer) => ({
+        caseItem(tableName, record, change.expectedVersion),
+        eventItem(tableName, record, event),
+        ...change.notifications.map((notification, i) =>
+          outboxItem(tableName, record, event, notification, i),
+        ),
+        ...listing.put.map((viewer) => viewItem(tableName, record, viewer)),
+        ...listing.remove.map((viewer) => ({
           Delete: { TableName: tableName, Key: { pk, sk: keys.viewSk(viewer) } },
         })),
-        ...(idempotency
-          ? [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: keys.idempotencyPk(tenant, idempotency.sub, idempotency.key),
-                    sk: keys.idempotencySk,
-                    kind: 'idempotency',
-                    ...idempotency.answer,
-                    [TTL_ATTRIBUTE]: idempotency.expiresAt,
-                  },
-                  // An expired record may linger until DynamoDB's TTL sweep: it no longer counts.
-                  ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
-                  ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
-                  ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-                },
-              },
-            ]
-          : []),
+        ...(idempotency ? [idempotencyItem(tableName, record.tenant, idempotency, now())] : []),
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -555,4 +468,102 @@ export function createCaseRepository(db: DynamoDBDocumentClient, tableName: stri
   };
 }
 
-export type CaseRepository = ReturnType<typeof createCaseRepository>;
+/** The case, under its version (or as new): a lost race fails this condition. */
+function caseItem(tableName: string, record: CaseRecord, expectedVersion: number | undefined) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { pk: keys.casePk(record.tenant, record.id), sk: keys.caseSk, kind: 'case', ...record },
+      ...(expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+    },
+  };
+}
+
+/** The history event, written once. */
+function eventItem(tableName: string, record: CaseRecord, event: HistoryEvent) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: keys.casePk(record.tenant, record.id),
+        sk: keys.eventSk(event.seq),
+        kind: 'event',
+        caseId: record.id,
+        ...event,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** A mail to send, pending in the outbox index until the dispatcher sends it. */
+function outboxItem(
+  tableName: string,
+  record: CaseRecord,
+  event: HistoryEvent,
+  notification: Notification,
+  i: number,
+) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: keys.casePk(record.tenant, record.id),
+        sk: keys.outboxSk(event.seq, i),
+        kind: 'outbox',
+        caseId: record.id,
+        seq: event.seq,
+        ...notification,
+        createdAt: event.at,
+        gsi1pk: keys.outboxPendingPk(record.tenant),
+        gsi1sk: `${event.at}#${record.id}#${event.seq}#${i}`,
+      },
+    },
+  };
+}
+
+/** A viewer's listing entry: in its listing, and in its listing of the case's status. */
+function viewItem(tableName: string, record: CaseRecord, viewer: string) {
+  const { tenant, id, status, createdAt } = record;
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: keys.casePk(tenant, id),
+        sk: keys.viewSk(viewer),
+        kind: 'view',
+        caseId: id,
+        status,
+        createdAt,
+        gsi1pk: keys.viewerPk(tenant, viewer),
+        gsi1sk: keys.viewerSk(createdAt, id),
+        gsi2pk: keys.viewerStatusPk(tenant, viewer, status),
+        gsi2sk: keys.viewerSk(createdAt, id),
+      },
+    },
+  };
+}
+
+/** The answer kept under its Idempotency-Key; an expired record may linger until DynamoDB's TTL sweep: it no longer counts. */
+function idempotencyItem(tableName: string, tenant: string, idempotency: IdempotencyRecord, now: Date) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        pk: keys.idempotencyPk(tenant, idempotency.sub, idempotency.key),
+        sk: keys.idempotencySk,
+        kind: 'idempotency',
+        ...idempotency.answer,
+        [TTL_ATTRIBUTE]: idempotency.expiresAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+      ExpressionAttributeNames: { '#expires': TTL_ATTRIBUTE },
+      ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+    },
+  };
+}

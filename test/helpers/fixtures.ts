@@ -8,7 +8,7 @@ import { apiClient } from './api.ts';
 /** Direct access to the emulators, for what a test must arrange or inspect below the API. */
 export function emulatorAccess() {
   const clients = localClients(inject('endpoints'));
-  return { clients, repository: createCaseRepository(clients.db, LOCAL_TABLE) };
+  return { clients, repository: createCaseRepository(clients.db, LOCAL_TABLE, () => new Date()) };
 }
 
 export const COMPLETE_FICHE: FicheDraft = {

@@ -7,18 +7,18 @@ import {
   downloadDocument,
   requestUpload,
 } from '../../../shared/cases/documents.ts';
-import type { CaseDeps } from '../../../shared/cases/ports.ts';
-import { visibleCase } from '../../../shared/cases/visible-case.ts';
-import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/document.ts';
-import type { DocumentStore } from '../../../shared/documents/document-store.ts';
-import type { Caller } from '../../../shared/domain/caller.ts';
-import type { CaseRecord, CaseStatus } from '../../../shared/domain/case.ts';
-import { InvalidInputError, NotPossibleNowError } from '../../../shared/domain/errors.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
+  CaseDeps,
   ConfirmResult,
-} from '../../../shared/store/case-repository.ts';
+  DocumentStore,
+} from '../../../shared/cases/ports.ts';
+import { visibleCase } from '../../../shared/cases/visible-case.ts';
+import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/document.ts';
+import type { Caller } from '../../../shared/domain/caller.ts';
+import type { CaseRecord, CaseStatus } from '../../../shared/domain/case.ts';
+import { InvalidInputError, NotPossibleNowError } from '../../../shared/domain/errors.ts';
 import { actors, caller, caseIn, recordOf } from '../../helpers/case-fixtures.ts';
 
 const PDF = Buffer.from('%PDF-1.7\n%%EOF\n');
@@ -114,6 +114,7 @@ function world(status: CaseStatus) {
   };
   const deps = {
     cases,
+    documents: cases,
     files,
     now: () => new Date('2026-03-02T10:00:00.000Z'),
     newDocumentId: () => `d-${String(++ids).padStart(26, '0')}`,
@@ -408,8 +409,8 @@ describe('a confirmed document keeps the object version that was checked', () =>
       },
     };
     const deps = {
-      cases: {
-        get: async () => record,
+      cases: { get: async () => record },
+      documents: {
         getDocument: async () => stored,
         claimDocument: async () => true,
         confirmDocument: async (_tenant: string, document: DocumentRecord) => {

@@ -1,8 +1,7 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NewDocumentSchema } from '../../../shared/documents/document.ts';
-import { attachmentDisposition } from '../../../shared/documents/document-store.ts';
+import { attachmentDisposition, NewDocumentSchema } from '../../../shared/documents/document.ts';
 import {
   ALLOWED_CONTENT_TYPES,
   type AllowedContentType,

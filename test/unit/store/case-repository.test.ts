@@ -1,16 +1,20 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { CaseChange } from '../../../shared/cases/ports.ts';
 import type { CaseRecord } from '../../../shared/domain/case.ts';
 import { chainEvent, GENESIS_HASH } from '../../../shared/domain/history-chain.ts';
-import { type CaseChange, createCaseRepository } from '../../../shared/store/case-repository.ts';
+import { createCaseRepository } from '../../../shared/store/case-repository.ts';
 import { startCase } from '../../../workflows/case-workflow.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+/** The repository's clock: 2026-11-23T10:00:00Z, 1795428000 in seconds. */
+const NOW = new Date('2026-11-23T10:00:00.000Z');
 const repository = createCaseRepository(
   DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })),
   'renfort-test',
+  () => NOW,
 );
 
 function change(withKey: boolean): CaseChange {
@@ -88,6 +92,24 @@ describe('the case repository commit', () => {
     const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.at(-1)?.Put;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #expires < :now');
     expect(put?.ExpressionAttributeNames).toEqual({ '#expires': 'expiresAt' });
+  });
+
+  it('tells an expired idempotency record by the clock it is given, when writing and when reading', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    await repository.commit(change(true));
+    const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.at(-1)?.Put;
+    expect(put?.ExpressionAttributeValues).toEqual({ ':now': NOW.getTime() / 1000 });
+
+    const stored = (expiresAt: number) => ({
+      Item: { pk: 'T#caf13#IDEM#u#k-1', sk: 'IDEM', requestHash: 'h', body: { id: 'c-1' }, expiresAt },
+    });
+    dynamo.on(GetCommand).resolves(stored(NOW.getTime() / 1000 + 1));
+    expect(await repository.idempotentAnswer('caf13', 'u', 'k-1')).toEqual({
+      requestHash: 'h',
+      body: { id: 'c-1' },
+    });
+    dynamo.on(GetCommand).resolves(stored(NOW.getTime() / 1000 - 1));
+    expect(await repository.idempotentAnswer('caf13', 'u', 'k-1')).toBeUndefined();
   });
 
   it('lets any other failure through, to become a 500 with a correlation id', async () => {
