@@ -7,8 +7,8 @@ import {
   type Relation,
 } from '../shared/domain/case.ts';
 import { type CaseInput, caseMachine, type Notification } from './case.machine.ts';
-import { type CaseMachineEvent, EVENT_SENDER } from './case-events.schema.ts';
-import { explainRefusal, type Violation } from './case-rules.ts';
+import type { CaseMachineEvent } from './case-events.schema.ts';
+import { explainRefusal, sentByItsSender, type Violation } from './case-rules.ts';
 
 function restore({ status, context }: PersistedCase) {
   return caseMachine.resolveState({ value: status, context });
@@ -33,7 +33,7 @@ export type EventCheck = { ok: true } | { ok: false; reason: 'forbidden' | 'not-
  * the one that sends this event (else 403), and does the current status accept it (else 409).
  */
 export function checkEvent(current: PersistedCase, event: CaseMachineEvent): EventCheck {
-  if (event.relation !== EVENT_SENDER[event.type]) return { ok: false, reason: 'forbidden' };
+  if (!sentByItsSender(event)) return { ok: false, reason: 'forbidden' };
   if (!eventTypesIn(current.status).includes(event.type)) return { ok: false, reason: 'not-possible' };
   return { ok: true };
 }
@@ -56,5 +56,5 @@ export function applyEvent(current: PersistedCase, event: CaseMachineEvent): Eve
 /** The event types this relation may send now: accepted in the current state, and its to send. */
 export function allowedEvents(current: PersistedCase, relation: Relation): CaseEventType[] {
   const accepted = eventTypesIn(current.status);
-  return CASE_EVENT_TYPES.filter((type) => accepted.includes(type) && EVENT_SENDER[type] === relation);
+  return CASE_EVENT_TYPES.filter((type) => accepted.includes(type) && sentByItsSender({ type, relation }));
 }

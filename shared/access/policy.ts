@@ -1,5 +1,4 @@
 import { allowedEvents } from '../../workflows/case-workflow.ts';
-import type { DocumentKind, DocumentRecord, DocumentView } from '../documents/document.ts';
 import type { Caller } from '../domain/caller.ts';
 import type {
   Actor,
@@ -10,6 +9,7 @@ import type {
   HistoryEventView,
   Relation,
 } from '../domain/case.ts';
+import type { DocumentKind, DocumentRecord, DocumentView } from '../domain/document.ts';
 import type { Centre } from '../domain/referentiel.ts';
 
 /**

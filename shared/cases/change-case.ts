@@ -42,7 +42,7 @@ const pause = (attempt: number) =>
  * One change of a case through the machine (an event, or the fiche replaced), once the handler
  * has found the case visible (404) and read the request (400). Primary course:
  * 1. a request already answered under its Idempotency-Key gets that answer back (422 if it differs)
- * 2. role and status checks (403, 409); If-Match (412)
+ * 2. the sender's relation and the status (403, 409); If-Match (412)
  * 3. look up the guards' facts and run the pure transition (422 with the reasons)
  * 4. commit case, history event, outbox, listing entries and idempotency record in one transaction
  * 5. on a lost race: 412 with If-Match, else read the case again (404 once it is no longer
@@ -84,15 +84,8 @@ async function decide(
   { record, relation }: VisibleCase,
   { body, ifMatch, at }: { body: ChangeRequest['body']; ifMatch?: number; at: string },
 ): Promise<{ change: Omit<CaseChange, 'idempotency'>; answer: CaseView }> {
-  const event = {
-    ...body,
-    actor: actorOf(caller),
-    relation,
-    at,
-    facts: await factsFor(deps, record, body),
-  } as CaseMachineEvent;
-
-  const check = checkEvent(record, event);
+  const sent = { ...body, actor: actorOf(caller), relation, at } as CaseMachineEvent;
+  const check = checkEvent(record, sent);
   if (!check.ok && check.reason === 'forbidden') {
     throw new NotAllowedError(`A ${relation} cannot send ${body.type} on this case.`);
   }
@@ -101,6 +94,8 @@ async function decide(
   if (ifMatch !== undefined && ifMatch !== record.version) {
     throw new StaleVersionError(`The case is at version ${record.version}, not ${ifMatch}.`);
   }
+  // The guards' facts are looked up only for an event that passed the checks above.
+  const event = { ...sent, facts: await factsFor(deps, record, body) } as CaseMachineEvent;
   if (body.type === 'UPDATE_FICHE') {
     const unknown = unknownFicheReferences(body.fiche, await deps.referentiel(caller.tenant), 'body');
     if (unknown.length > 0) throw new RuleViolationError('The fiche names unknown partenaires.', unknown);

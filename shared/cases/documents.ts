@@ -6,8 +6,8 @@ import {
   maySeeDocument,
   mayUpload,
   rapportVersion,
-  relationTo,
 } from '../access/policy.ts';
+import type { Caller } from '../domain/caller.ts';
 import {
   type AccessLogEntry,
   type DocumentRecord,
@@ -15,19 +15,17 @@ import {
   documentKey,
   type NewDocumentSchema,
   stagingKey,
-} from '../documents/document.ts';
+} from '../domain/document.ts';
+import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
 import {
   type AllowedContentType,
   bytesMatchType,
   MAX_DOCUMENT_BYTES,
   SNIFF_BYTES,
-} from '../documents/file-types.ts';
-import type { Caller } from '../domain/caller.ts';
-import type { CaseRecord } from '../domain/case.ts';
-import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
+} from '../domain/file-types.ts';
 import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
-import { type VisibleCase, visibleCase } from './visible-case.ts';
+import { findVisibleCase, type VisibleCase, visibleCase } from './visible-case.ts';
 
 /** A presigned POST lives 15 minutes; a download link 5. */
 export const UPLOAD_TTL_SECONDS = 15 * 60;
@@ -217,14 +215,13 @@ export async function confirmUpload(
       if (result === 'confirmed') break;
       if (result === 'document-moved') throw changedMeanwhile();
       // The case changed status after the check: the window may still be open in the new one.
-      const fresh = await deps.cases.get(caller.tenant, caseId);
-      const freshRelation = fresh && relationTo(caller, fresh);
-      if (!fresh || !freshRelation || mayUpload(freshRelation, document.kind, fresh.status) !== 'ok') {
-        await windowClosed(fresh?.status ?? record.status);
+      const fresh = await findVisibleCase(deps, caller, caseId);
+      if (!fresh || mayUpload(fresh.relation, document.kind, fresh.record.status) !== 'ok') {
+        await windowClosed(fresh?.record.status ?? record.status);
       }
       if (attempt === CONFIRM_ATTEMPTS)
         throw new NotPossibleNowError('The case kept changing; confirm again.');
-      record = fresh as CaseRecord;
+      record = (fresh as VisibleCase).record;
     }
     // The staging copy and the slot are done with; what this misses, the lifecycle rule (a day)
     // and the slot's expiry (15 minutes) take care of: the document is available either way.

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Notification } from '../../workflows/case.machine.ts';
-import type { AccessLogEntry, DocumentRecord } from '../documents/document.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
+import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
 
 /**

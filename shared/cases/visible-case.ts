@@ -16,8 +16,18 @@ export interface VisibleCase {
  * reading the body, so that a case the caller may not see is a 404 whatever was sent.
  */
 export async function visibleCase(deps: CaseDeps, caller: Caller, caseId: string): Promise<VisibleCase> {
+  const found = await findVisibleCase(deps, caller, caseId);
+  if (!found) throw new NotFoundError(`No case ${caseId}.`);
+  return found;
+}
+
+/** The same, undefined when the caller may not see the case (for a use case that reads it again). */
+export async function findVisibleCase(
+  deps: CaseDeps,
+  caller: Caller,
+  caseId: string,
+): Promise<VisibleCase | undefined> {
   const record = await deps.cases.get(caller.tenant, caseId);
   const relation = record && relationTo(caller, record);
-  if (!record || !relation) throw new NotFoundError(`No case ${caseId}.`);
-  return { record, relation };
+  return record && relation ? { record, relation } : undefined;
 }

@@ -26,7 +26,8 @@ export class InvalidInputError extends Error {
     // A hostile body may yield 100,000 errors: the message names the first and counts the others.
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     super(`${errors[0] ? fieldText(errors[0]) : 'invalid input'}${more}`, options);
-    this.errors = errors;
+    // A 400 always says what is wrong, even when whoever threw it had nothing more precise.
+    this.errors = errors.length > 0 ? errors : [{ path: '', message: 'The request is not valid' }];
   }
 }
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { CaseEventBodySchema } from '../../workflows/case-events.schema.ts';
+import { ROLES } from '../domain/caller.ts';
+import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
 import {
   AccessLogEntrySchema,
   DocumentIdSchema,
   DocumentSchema,
   NewDocumentSchema,
-} from '../documents/document.ts';
-import { ROLES } from '../domain/caller.ts';
-import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
+} from '../domain/document.ts';
 import { FicheDraftSchema } from '../domain/fiche.schema.ts';
 import {
   InvitationSchema,

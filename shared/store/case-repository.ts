@@ -27,8 +27,8 @@ import type {
   IdempotentAnswer,
   ListPage,
 } from '../cases/ports.ts';
-import type { AccessLogEntry, DocumentRecord } from '../documents/document.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
+import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import { keys } from './keys.ts';
 import { listingEntryChanges } from './listing-entries.ts';
 import { TTL_ATTRIBUTE } from './table.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ALLOWED_TYPES } from '../../shared/documents/file-types.ts';
+import { ALLOWED_TYPES } from '../../shared/domain/file-types.ts';
 import type { apiClient } from './api.ts';
 
 type Api = ReturnType<typeof apiClient>;

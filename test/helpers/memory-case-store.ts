@@ -14,8 +14,8 @@ import type {
   IdempotencyStore,
   ListPage,
 } from '../../shared/cases/ports.ts';
-import type { AccessLogEntry, DocumentRecord } from '../../shared/documents/document.ts';
 import type { CaseRecord, HistoryEvent } from '../../shared/domain/case.ts';
+import type { AccessLogEntry, DocumentRecord } from '../../shared/domain/document.ts';
 import { listingEntryChanges } from '../../shared/store/listing-entries.ts';
 
 /** A listing entry: a viewer's pointer to a case, with the case's status (as the table's VIEW# item). */

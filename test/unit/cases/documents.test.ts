@@ -15,9 +15,9 @@ import type {
   DocumentStore,
 } from '../../../shared/cases/ports.ts';
 import { visibleCase } from '../../../shared/cases/visible-case.ts';
-import type { AccessLogEntry, DocumentRecord } from '../../../shared/documents/document.ts';
 import type { Caller } from '../../../shared/domain/caller.ts';
 import type { CaseRecord, CaseStatus } from '../../../shared/domain/case.ts';
+import type { AccessLogEntry, DocumentRecord } from '../../../shared/domain/document.ts';
 import { InvalidInputError, NotPossibleNowError } from '../../../shared/domain/errors.ts';
 import { actors, caller, caseIn, recordOf } from '../../helpers/case-fixtures.ts';
 

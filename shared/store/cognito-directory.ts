@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config.ts';
 import { RuleViolationError, ServiceUnavailableError } from '../domain/errors.ts';
-import type { UserDirectory } from './ports.ts';
+import type { UserDirectory } from '../users/ports.ts';
 
 const subOf = (attributes: { Name?: string; Value?: string }[] | undefined) => {
   const sub = attributes?.find((a) => a.Name === 'sub')?.Value;

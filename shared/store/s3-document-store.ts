@@ -12,7 +12,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore } from '../cases/ports.ts';
 import { config } from '../config.ts';
-import { attachmentDisposition } from './document.ts';
+import { attachmentDisposition } from '../domain/document.ts';
 
 /** The documents bucket through the S3 API; with S3_ENDPOINT set (locally), path-style on s3rver. */
 export function createS3DocumentStore(): DocumentStore {

@@ -1,14 +1,14 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attachmentDisposition, NewDocumentSchema } from '../../../shared/documents/document.ts';
+import { attachmentDisposition, NewDocumentSchema } from '../../../shared/domain/document.ts';
 import {
   ALLOWED_CONTENT_TYPES,
   type AllowedContentType,
   bytesMatchType,
   MAX_DOCUMENT_BYTES,
   SNIFF_BYTES,
-} from '../../../shared/documents/file-types.ts';
+} from '../../../shared/domain/file-types.ts';
 
 const MIB = 1024 * 1024;
 
