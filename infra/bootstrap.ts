@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ReferentielSchema } from '../shared/domain/referentiel.ts';
+import { createCognitoDirectory } from '../shared/store/cognito-directory.ts';
 import { createDocumentClient } from '../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../shared/store/membership-repository.ts';
 import { createReferentielRepository } from '../shared/store/referentiel-repository.ts';
 import { appointFirstCoordinateur, strandedCoordinateurs } from '../shared/users/admin-users.ts';
-import { createCognitoDirectory } from '../shared/users/cognito-directory.ts';
 
 /**
  * `npm run bootstrap -- --table <TableName> --user-pool <UserPoolId> --email <address>

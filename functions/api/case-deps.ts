@@ -1,11 +1,11 @@
 import type { CaseDeps } from '../../shared/cases/ports.ts';
 import { config } from '../../shared/config.ts';
-import { createS3DocumentStore } from '../../shared/documents/s3-document-store.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
 import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+import { createS3DocumentStore } from '../../shared/store/s3-document-store.ts';
 
 /** The composition root of the case handlers: adapters created once per container. */
 const db = createDocumentClient();

@@ -1,9 +1,9 @@
 import { config } from '../../shared/config.ts';
 import { cached } from '../../shared/store/cached.ts';
+import { createCognitoDirectory } from '../../shared/store/cognito-directory.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
 import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
-import { createCognitoDirectory } from '../../shared/users/cognito-directory.ts';
 import type { UserDeps } from '../../shared/users/ports.ts';
 
 /** The composition root of the administration handlers: adapters created once per container. */

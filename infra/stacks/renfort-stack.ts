@@ -26,7 +26,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { STAGING_PREFIX } from '../../shared/documents/document.ts';
+import { STAGING_PREFIX } from '../../shared/domain/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { writeGroupEntries } from './group-entries.ts';
