@@ -12,6 +12,8 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
   CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
+  /** The days given to each waiting step, by nature (JSON of DESIGN.md §3's table); its defaults otherwise. */
+  DELAIS_JSON: z.string().optional(),
   /** The Cognito user pool whose accounts the coordination administers (invitations, sign-in). */
   USER_POOL_ID: z.string().min(1).optional(),
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */

@@ -1,5 +1,6 @@
 import type { CaseDeps } from '../../shared/cases/ports.ts';
 import { config } from '../../shared/config.ts';
+import { DEFAULT_DELAIS, parseDelais } from '../../shared/domain/delais.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
@@ -9,7 +10,7 @@ import { createS3DocumentStore } from '../../shared/store/s3-document-store.ts';
 
 /** The composition root of the case handlers: adapters created once per container. */
 const db = createDocumentClient();
-const { TABLE_NAME, CURSOR_SECRET } = config();
+const { TABLE_NAME, CURSOR_SECRET, DELAIS_JSON } = config();
 const referentiel = createReferentielRepository(db, TABLE_NAME);
 
 const now = () => new Date();
@@ -24,5 +25,6 @@ export const caseDeps: CaseDeps = {
   newCaseId: () => newId('c'),
   newDocumentId: () => newId('d'),
   files: createS3DocumentStore(),
+  delais: DELAIS_JSON ? parseDelais(JSON.parse(DELAIS_JSON)) : DEFAULT_DELAIS,
   cursorSecret: CURSOR_SECRET,
 };

@@ -9,6 +9,7 @@ import type {
   HistoryEventView,
   Relation,
 } from '../domain/case.ts';
+import { viewDeadline } from '../domain/delais.ts';
 import type { DocumentKind, DocumentRecord, DocumentView } from '../domain/document.ts';
 import type { Centre } from '../domain/referentiel.ts';
 
@@ -83,9 +84,13 @@ function rapportView({ context: { rapport } }: CaseRecord, relation: Relation): 
   return rapport.validatedDocumentId ? { rapport: { validatedDocumentId: rapport.validatedDocumentId } } : {};
 }
 
-/** The case as this relation may see it, with the events it may send now. */
-export function caseView(record: CaseRecord, relation: Relation): CaseView {
+/**
+ * The case as this relation may see it at `now`: its due date (overdue from the day after), the
+ * count of avis while the saisine runs (for those who see avis), and the events it may send now.
+ */
+export function caseView(record: CaseRecord, relation: Relation, now: Date): CaseView {
   const { context } = record;
+  const avisCounts = record.status === 'saisine_concertee' && seesAvis(relation);
   return {
     id: record.id,
     centreId: record.centreId,
@@ -107,6 +112,11 @@ export function caseView(record: CaseRecord, relation: Relation): CaseView {
     ...(context.restitution && { restitution: context.restitution }),
     ...(context.rencontre && { rencontre: context.rencontre }),
     ...(context.withdrawal && { withdrawal: context.withdrawal }),
+    ...(record.deadline && { deadline: viewDeadline(record.deadline, now) }),
+    ...(avisCounts && {
+      avisReceived: Object.keys(context.avis).length,
+      avisRequested: context.consultedPartenaireIds.length,
+    }),
     allowedEvents: allowedEvents(record, relation),
   };
 }

@@ -7,6 +7,7 @@ import { applyEvent, checkEvent } from '../../workflows/case-workflow.ts';
 import { actorOf, caseView, relationTo, viewerKeysOf } from '../access/policy.ts';
 import type { Caller } from '../domain/caller.ts';
 import type { CaseRecord, CaseView } from '../domain/case.ts';
+import { deadlineOf, REVISION_EVENT } from '../domain/delais.ts';
 import {
   NotAllowedError,
   NotPossibleNowError,
@@ -43,7 +44,8 @@ const pause = (attempt: number) =>
  * has found the case visible (404) and read the request (400). Primary course:
  * 1. a request already answered under its Idempotency-Key gets that answer back (422 if it differs)
  * 2. the sender's relation and the status (403, 409); If-Match (412)
- * 3. look up the guards' facts and run the pure transition (422 with the reasons)
+ * 3. look up the guards' facts and run the pure transition (422 with the reasons); a new status
+ *    opens its step's due date (DESIGN.md §3)
  * 4. commit case, history event, outbox, listing entries and idempotency record in one transaction
  * 5. on a lost race: 412 with If-Match, else read the case again (404 once it is no longer
  *    visible) and start again from 2
@@ -59,7 +61,7 @@ export async function changeCase(
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) current = await visibleCase(deps, caller, current.record.id);
     const now = deps.now();
-    const { change, answer } = await decide(deps, caller, current, { body, ifMatch, at: now.toISOString() });
+    const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });
     const result = await deps.cases.commit({
       ...change,
       idempotency: idempotencyRecord(idempotency.claim, answer, now),
@@ -82,8 +84,9 @@ async function decide(
   deps: CaseDeps,
   caller: Caller,
   { record, relation }: VisibleCase,
-  { body, ifMatch, at }: { body: ChangeRequest['body']; ifMatch?: number; at: string },
+  { body, ifMatch, now }: { body: ChangeRequest['body']; ifMatch?: number; now: Date },
 ): Promise<{ change: Omit<CaseChange, 'idempotency'>; answer: CaseView }> {
+  const at = now.toISOString();
   const sent = { ...body, actor: actorOf(caller), relation, at } as CaseMachineEvent;
   const check = checkEvent(record, sent);
   if (!check.ok && check.reason === 'forbidden') {
@@ -118,12 +121,23 @@ async function decide(
         : payload,
     prevHash: record.headHash,
   });
+  // A step keeps its due date while the case waits on it; a change of status opens the next one.
+  const { deadline: current, ...unchanged } = record;
+  const deadline =
+    outcome.next.status === record.status
+      ? current
+      : deadlineOf(
+          outcome.next.status,
+          { openedAt: at, nature: outcome.next.context.fiche.nature, afterRevision: type === REVISION_EVENT },
+          deps.delais,
+        );
   const next: CaseRecord = {
-    ...record,
+    ...unchanged,
     ...outcome.next,
     version: record.version + 1,
     updatedAt: at,
     headHash: historyEvent.hash,
+    ...(deadline && { deadline }),
   };
   const after = relationTo(caller, next);
   if (!after) throw new Error(`${caller.role} lost sight of case ${record.id} by its own change`);
@@ -137,6 +151,6 @@ async function decide(
       viewersBefore: viewerKeysOf(record),
       viewersAfter: viewerKeysOf(next),
     },
-    answer: caseView(next, after),
+    answer: caseView(next, after, now),
   };
 }

@@ -73,7 +73,7 @@ export async function createCase(
     updatedAt: at,
     headHash: event.hash,
   };
-  const answer = caseView(created, 'gestionnaire');
+  const answer = caseView(created, 'gestionnaire', now);
   const result = await deps.cases.commit({
     record: created,
     event,

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Notification } from '../../workflows/case.machine.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
+import type { Delais } from '../domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
 
@@ -176,5 +177,7 @@ export interface CaseDeps extends CaseIds {
   referentiel: ReferentielSource;
   files: DocumentStore;
   now: Clock;
+  /** Calendar days given to each waiting step, by nature (configuration). */
+  delais: Delais;
   cursorSecret: string;
 }

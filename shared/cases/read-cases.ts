@@ -7,7 +7,7 @@ import { visibleCase } from './visible-case.ts';
 
 export async function getCase(deps: CaseDeps, caller: Caller, caseId: string): Promise<CaseView> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
-  return caseView(record, relation);
+  return caseView(record, relation, deps.now());
 }
 
 /** The history, oldest first, as the caller may read it. */
@@ -43,9 +43,10 @@ export async function listCases(
     ...(status && { status }),
     ...(after && { after: { createdAt: after.createdAt, caseId: after.caseId } }),
   });
+  const now = deps.now();
   const items = page.records.flatMap((record: CaseRecord) => {
     const relation = relationTo(caller, record);
-    return relation && (!status || record.status === status) ? [caseView(record, relation)] : [];
+    return relation && (!status || record.status === status) ? [caseView(record, relation, now)] : [];
   });
   return {
     items,

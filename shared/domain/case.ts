@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from './caller.ts';
+import type { Deadline } from './delais.ts';
 import { type FicheDraft, FicheDraftSchema } from './fiche.schema.ts';
 
 /**
@@ -104,6 +105,8 @@ export interface CaseRecord extends PersistedCase {
   updatedAt: string;
   /** SHA-256 of the last history event: the head of the chain. */
   headHash: string;
+  /** The step the case waits on and its due date (Europe/Paris day), set by the change that opened it. */
+  deadline?: Deadline;
 }
 
 /** One entry of a case's history: append-only, numbered, hash-chained. */
@@ -169,6 +172,22 @@ export const CaseSchema = z
       .optional(),
     rencontre: z.object({ date: z.string(), compteRendu: z.string().optional() }).optional(),
     withdrawal: z.object({ motif: z.string().optional(), at: z.string() }).optional(),
+    deadline: z
+      .object({
+        step: CaseStatusSchema,
+        dueAt: z.string().meta({ description: 'The due date, YYYY-MM-DD (Europe/Paris)' }),
+        overdue: z.boolean().meta({ description: 'From the day after the due date' }),
+      })
+      .optional()
+      .meta({
+        description: 'While the case waits on a step of the procedure (not in brouillon nor once closed)',
+      }),
+    avisReceived: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'In saisine_concertee, for the coordinateur and the consulted partenaires' }),
+    avisRequested: z.number().int().optional(),
     allowedEvents: z.array(z.enum(CASE_EVENT_TYPES)),
   })
   .meta({ id: 'Case' });

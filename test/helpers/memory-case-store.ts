@@ -15,6 +15,7 @@ import type {
   ListPage,
 } from '../../shared/cases/ports.ts';
 import type { CaseRecord, HistoryEvent } from '../../shared/domain/case.ts';
+import { DEFAULT_DELAIS } from '../../shared/domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../../shared/domain/document.ts';
 import { listingEntryChanges } from '../../shared/store/listing-entries.ts';
 
@@ -277,6 +278,7 @@ export function memoryCaseDeps(store: MemoryCaseStore, now: Clock): CaseDeps {
     now,
     newCaseId: () => next('c'),
     newDocumentId: () => next('d'),
+    delais: DEFAULT_DELAIS,
     cursorSecret: 'unit-test-cursor-secret',
   };
 }

@@ -21,6 +21,9 @@ import {
   STATUSES,
 } from '../../helpers/case-fixtures.ts';
 
+/** A moment for the views: due dates are read against it. */
+const NOW = new Date('2026-03-10T09:00:00.000Z');
+
 const mistralOptions = { centreId: 'cs-mistral', federationId: 'fed-ifac', gestionnaire: actors.federation };
 const record = (status: CaseStatus) => recordOf(caseIn(status));
 const as = (a: Actor, tenant?: string) => caller(a, tenant);
@@ -147,7 +150,7 @@ describe('caseView', () => {
   const viewers: Relation[] = ['gestionnaire', 'coordinateur', 'partenaire', 'prestataire'];
 
   it.each(viewers)('for the %s, conforms to the Case schema of the API', (relation) => {
-    const view = caseView(withAvis(), relation);
+    const view = caseView(withAvis(), relation, NOW);
 
     expect(CaseSchema.safeParse(view).error).toBeUndefined();
   });
@@ -155,7 +158,7 @@ describe('caseView', () => {
   it.each(viewers.filter((role) => role === 'gestionnaire' || role === 'prestataire'))(
     'hides the avis from the %s but shows the decision',
     (relation) => {
-      const view = caseView(withAvis(), relation);
+      const view = caseView(withAvis(), relation, NOW);
 
       expect(view).not.toHaveProperty('avis');
       expect(JSON.stringify(view)).not.toMatch(/defavorable|"Oui"/);
@@ -166,7 +169,7 @@ describe('caseView', () => {
   it.each(viewers.filter((role) => role === 'coordinateur' || role === 'partenaire'))(
     'shows the %s every avis and who gave it',
     (relation) => {
-      const view = caseView(withAvis(), relation);
+      const view = caseView(withAvis(), relation, NOW);
 
       expect(view.avis).toEqual([
         { partenaireId: 'caf13', avis: 'favorable', commentaire: 'Oui', at: '2026-03-05T10:00:00.000Z' },
@@ -178,17 +181,17 @@ describe('caseView', () => {
   it('gives each caller the events it may send now', () => {
     const r = record('rapport_a_valider');
 
-    expect(caseView(r, 'gestionnaire').allowedEvents.sort()).toEqual([
+    expect(caseView(r, 'gestionnaire', NOW).allowedEvents.sort()).toEqual([
       'REQUEST_REVISION',
       'VALIDATE_RAPPORT',
     ]);
-    expect(caseView(r, 'coordinateur').allowedEvents).toEqual([]);
+    expect(caseView(r, 'coordinateur', NOW).allowedEvents).toEqual([]);
   });
 
   it('carries the identity and bookkeeping of the record', () => {
     const r = recordOf(caseIn('brouillon'), { version: 7 });
 
-    const view = caseView(r, 'gestionnaire');
+    const view = caseView(r, 'gestionnaire', NOW);
 
     expect(view).toEqual({
       id: r.id,
