@@ -46,6 +46,12 @@ export interface CaseChange {
  */
 export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
 
+/** A viewer's pointer to a case, as its listing keeps it. */
+export interface ListingEntry {
+  caseId: string;
+  createdAt: string;
+}
+
 export interface ListPage {
   records: CaseRecord[];
   /** Where the next page starts, when there is one. */
@@ -63,6 +69,10 @@ export interface CaseStore {
     viewer: string,
     options: { status?: string; limit: number; after?: { createdAt: string; caseId: string } },
   ): Promise<ListPage>;
+  /** A viewer's listing entries whose step was due before `today` (YYYY-MM-DD): the overdue cases. */
+  overdueEntries(tenant: string, viewer: string, today: string): Promise<ListingEntry[]>;
+  /** Cases by id, in the order asked, skipping any that vanished. */
+  getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]>;
   /** The case, its history event, outbox, listing entries and idempotency record, in one transaction. */
   commit(change: CaseChange): Promise<CommitResult>;
 }

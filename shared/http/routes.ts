@@ -187,6 +187,11 @@ export const routes = {
     request: {
       query: z.object({
         status: CaseStatusSchema.optional(),
+        overdue: z
+          .enum(['true', 'false'], { error: 'Expected true or false' })
+          .optional()
+          .transform((value) => value === 'true')
+          .meta({ description: 'true: only the cases whose current step is overdue' }),
         limit: z.coerce.number().int().min(1).max(100).default(20),
         cursor: z.string().max(2000).optional(),
       }),

@@ -25,6 +25,7 @@ import type {
   IdempotencyRecord,
   IdempotencyStore,
   IdempotentAnswer,
+  ListingEntry,
   ListPage,
 } from '../cases/ports.ts';
 import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
@@ -151,6 +152,31 @@ export function createCaseRepository(
           last && { next: { createdAt: last.createdAt as string, caseId: last.caseId as string } }),
       };
     },
+
+    /**
+     * The listing entries of a viewer whose step was due before `today` (one Query on gsi3, its
+     * pages read through): as many as there are overdue cases, however many the viewer has.
+     */
+    async overdueEntries(tenant: string, viewer: string, today: string): Promise<ListingEntry[]> {
+      const entries: ListingEntry[] = [];
+      const pages = paginateQuery(
+        { client: db },
+        {
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :today',
+          ExpressionAttributeValues: { ':pk': keys.viewerDuePk(tenant, viewer), ':today': today },
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          entries.push({ caseId: item.caseId as string, createdAt: item.createdAt as string });
+        }
+      }
+      return entries;
+    },
+
+    getMany,
 
     async getDocument(
       tenant: string,
@@ -529,7 +555,7 @@ function outboxItem(
 
 /** A viewer's listing entry: in its listing, and in its listing of the case's status. */
 function viewItem(tableName: string, record: CaseRecord, viewer: string) {
-  const { tenant, id, status, createdAt } = record;
+  const { tenant, id, status, createdAt, deadline } = record;
   return {
     Put: {
       TableName: tableName,
@@ -544,6 +570,11 @@ function viewItem(tableName: string, record: CaseRecord, viewer: string) {
         gsi1sk: keys.viewerSk(createdAt, id),
         gsi2pk: keys.viewerStatusPk(tenant, viewer, status),
         gsi2sk: keys.viewerSk(createdAt, id),
+        ...(deadline && {
+          dueAt: deadline.dueAt,
+          gsi3pk: keys.viewerDuePk(tenant, viewer),
+          gsi3sk: keys.viewerDueSk(deadline.dueAt, createdAt, id),
+        }),
       },
     },
   };

@@ -27,6 +27,9 @@ export const keys = {
   /** gsi2: the same, for one status. */
   viewerStatusPk: (tenant: string, viewer: string, status: string) => `T#${tenant}#VIEW#${viewer}#${status}`,
   viewerSk: (createdAt: string, caseId: string) => `${createdAt}#${caseId}`,
+  /** gsi3: the cases a viewer may see that wait on a step, by due date (`dueAt < today`: overdue). */
+  viewerDuePk: (tenant: string, viewer: string) => `T#${tenant}#VIEW#${viewer}#DUE`,
+  viewerDueSk: (dueAt: string, createdAt: string, caseId: string) => `${dueAt}#${createdAt}#${caseId}`,
 
   /** gsi1: notifications not yet sent. */
   outboxPendingPk: (tenant: string) => `T#${tenant}#OUTBOX`,

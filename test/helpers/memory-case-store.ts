@@ -24,6 +24,8 @@ interface ViewEntry {
   caseId: string;
   status: string;
   createdAt: string;
+  /** The due date of the step the case waits on, when it waits on one (gsi3 in the table). */
+  dueAt?: string;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -91,6 +93,19 @@ export function memoryCaseStore(now: Clock) {
       };
     },
 
+    async overdueEntries(tenant, viewer, today) {
+      return [...viewerEntries(tenant, viewer).values()]
+        .filter((e) => e.dueAt !== undefined && e.dueAt < today)
+        .map(({ caseId, createdAt }) => ({ caseId, createdAt }));
+    },
+
+    async getMany(tenant, caseIds) {
+      return caseIds.flatMap((id) => {
+        const record = cases.get(caseKey(tenant, id));
+        return record ? [copy(record)] : [];
+      });
+    },
+
     async commit(change): Promise<CommitResult> {
       calls.commit++;
       const hook = store.beforeCommit;
@@ -123,6 +138,7 @@ export function memoryCaseStore(now: Clock) {
           caseId: record.id,
           status: record.status,
           createdAt: record.createdAt,
+          ...(record.deadline && { dueAt: record.deadline.dueAt }),
         });
       }
       if (answer) idempotency.set(idempotencyKey(record.tenant, answer.sub, answer.key), copy(answer));

@@ -2,8 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { caseView } from '../../../shared/access/policy.ts';
 import { changeCase } from '../../../shared/cases/change-case.ts';
 import type { CaseDeps } from '../../../shared/cases/ports.ts';
+import { listCases } from '../../../shared/cases/read-cases.ts';
 import { visibleCase } from '../../../shared/cases/visible-case.ts';
 import type { Actor, CaseRecord, Relation } from '../../../shared/domain/case.ts';
+import { InvalidInputError } from '../../../shared/domain/errors.ts';
 import { actors, caller, caseIn, completeFiche, recordOf } from '../../helpers/case-fixtures.ts';
 import { type MemoryCaseStore, memoryCaseDeps, memoryCaseStore } from '../../helpers/memory-case-store.ts';
 
@@ -136,5 +138,56 @@ describe('the case as each relation reads it', () => {
       expect(view).not.toHaveProperty('avisReceived');
       expect(view).not.toHaveProperty('avisRequested');
     }
+  });
+});
+
+describe('GET /cases?overdue=true', () => {
+  it('lists only the cases whose step is overdue, newest first, page by page, from the due-date index', async () => {
+    // Four cases submitted on four days of March: their fiche_transmise steps fall due 5 days later.
+    const ids: string[] = [];
+    for (const [i, day] of ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-16'].entries()) {
+      clock = new Date(`${day}T10:00:00.000Z`);
+      const draft = recordOf(caseIn('brouillon'), {
+        id: `c-01jq7k9m2x3v4b5n6p7q8r9s${String(i).padStart(2, '0')}`,
+        createdAt: clock.toISOString(),
+      });
+      store.put(draft);
+      await send(actors.gestionnaire, draft, { type: 'SUBMIT_FICHE' });
+      ids.push(draft.id);
+    }
+    // Due: 9 March (Mon), 9 March (Sun 8 → Mon 9), 9 March (Mon), 23 March (Sat 21 → Mon 23).
+    clock = new Date('2026-03-10T08:00:00.000Z');
+    const coordination = caller(actors.coordinateur);
+
+    const first = await listCases(deps, coordination, { overdue: true, limit: 2 });
+    const second = await listCases(deps, coordination, {
+      overdue: true,
+      limit: 2,
+      cursor: first.nextCursor as string,
+    });
+
+    expect(first.items.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+    expect(second.items.map((c) => c.id)).toEqual([ids[0]]);
+    expect(second.nextCursor).toBeNull();
+    expect(first.items.every((c) => c.deadline?.overdue)).toBe(true);
+    const all = await listCases(deps, coordination, { limit: 10 });
+    expect(all.items).toHaveLength(4);
+  });
+
+  it('refuses a cursor of the whole listing in the overdue one (400 naming query.cursor)', async () => {
+    for (const [i, day] of ['2026-03-02', '2026-03-03'].entries()) {
+      clock = new Date(`${day}T10:00:00.000Z`);
+      const draft = recordOf(caseIn('brouillon'), {
+        id: `c-01jq7k9m2x3v4b5n6p7q8r9t${String(i).padStart(2, '0')}`,
+        createdAt: clock.toISOString(),
+      });
+      store.put(draft);
+      await send(actors.gestionnaire, draft, { type: 'SUBMIT_FICHE' });
+    }
+    const coordination = caller(actors.coordinateur);
+    const whole = await listCases(deps, coordination, { limit: 1 });
+    await expect(
+      listCases(deps, coordination, { overdue: true, limit: 1, cursor: whole.nextCursor as string }),
+    ).rejects.toThrow(InvalidInputError);
   });
 });
