@@ -16,6 +16,7 @@ import {
   UserIdSchema,
   UserSchema,
 } from '../domain/membership.ts';
+import { PreferencesSchema } from '../domain/preferences.ts';
 import { ReferentielSchema } from '../domain/referentiel.ts';
 import { refId } from '../domain/text.ts';
 
@@ -146,6 +147,39 @@ export const routes = {
     permissions: [],
     response: { status: 200, description: 'The caller', schema: MeSchema },
     problems: AUTH_PROBLEMS,
+  }),
+  getPreferences: route({
+    operationId: 'getPreferences',
+    method: 'GET',
+    path: '/me/preferences',
+    summary: 'The caller’s mail preferences',
+    auth: 'jwt',
+    handler: 'functions/api/get-preferences.handler.ts',
+    group: 'preferences',
+    permissions: ['table:read'],
+    response: {
+      status: 200,
+      description: 'The preferences',
+      schema: PreferencesSchema.omit({ action: true }),
+    },
+    problems: AUTH_PROBLEMS,
+  }),
+  putPreferences: route({
+    operationId: 'putPreferences',
+    method: 'PUT',
+    path: '/me/preferences',
+    summary: 'Information mails at once or in a daily digest (action mails cannot be turned off)',
+    auth: 'jwt',
+    handler: 'functions/api/put-preferences.handler.ts',
+    group: 'preferences',
+    permissions: ['table:read', 'table:write'],
+    request: { body: PreferencesSchema },
+    response: {
+      status: 200,
+      description: 'The preferences',
+      schema: PreferencesSchema.omit({ action: true }),
+    },
+    problems: [400, 401, 403],
   }),
   getReferentiel: route({
     operationId: 'getReferentiel',

@@ -43,6 +43,8 @@ export const keys = {
    */
   membershipPk: (sub: string) => `USER#${sub}`,
   membershipSk: 'MEMBERSHIP',
+  /** A user's mail preferences, beside its membership. */
+  preferencesSk: 'PREFERENCES',
   /** gsi1: the users of a tenant, by email. */
   tenantUsersPk: (tenant: string) => `T#${tenant}#USERS`,
   /** The tenant's membership journal and its count of enabled coordinateurs share one partition. */

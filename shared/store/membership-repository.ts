@@ -3,12 +3,14 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isEnabledCoordinateur, type Membership, type MembershipChange } from '../domain/membership.ts';
 import type { MembershipStore } from '../users/ports.ts';
+import type { PreferenceStore } from '../users/preferences.ts';
 import { keys } from './keys.ts';
 
 const MEMBERSHIP_META = ['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk'];
@@ -27,8 +29,28 @@ function strip<T>(item: Record<string, unknown>, drop: string[]): T {
  * coordinateurs, in one transaction: the count may never fall below one, even when two
  * coordinateurs disable each other at the same moment.
  */
-export function createMembershipRepository(db: DynamoDBDocumentClient, tableName: string): MembershipStore {
+export function createMembershipRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): MembershipStore & PreferenceStore {
+  const preferencesKey = (userId: string) => ({ pk: keys.membershipPk(userId), sk: keys.preferencesSk });
   return {
+    async getPreferences(userId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: preferencesKey(userId), ConsistentRead: true }),
+      );
+      return Item && { information: Item.information };
+    },
+
+    async putPreferences(userId, preferences) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...preferencesKey(userId), kind: 'preferences', ...preferences },
+        }),
+      );
+    },
+
     async get(userId) {
       const { Item } = await db.send(
         new GetCommand({
