@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDelais } from './domain/delais.ts';
 
 /**
  * Runtime configuration, read from the environment once and validated.
@@ -13,7 +14,18 @@ const ConfigSchema = z.object({
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
   CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
   /** The days given to each waiting step, by nature (JSON of DESIGN.md §3's table); its defaults otherwise. */
-  DELAIS_JSON: z.string().optional(),
+  DELAIS_JSON: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined) return undefined;
+      try {
+        return parseDelais(JSON.parse(text));
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** The Cognito user pool whose accounts the coordination administers (invitations, sign-in). */
   USER_POOL_ID: z.string().min(1).optional(),
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */

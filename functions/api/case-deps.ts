@@ -1,6 +1,6 @@
 import type { CaseDeps } from '../../shared/cases/ports.ts';
 import { config } from '../../shared/config.ts';
-import { DEFAULT_DELAIS, parseDelais } from '../../shared/domain/delais.ts';
+import { DEFAULT_DELAIS } from '../../shared/domain/delais.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
@@ -25,6 +25,6 @@ export const caseDeps: CaseDeps = {
   newCaseId: () => newId('c'),
   newDocumentId: () => newId('d'),
   files: createS3DocumentStore(),
-  delais: DELAIS_JSON ? parseDelais(JSON.parse(DELAIS_JSON)) : DEFAULT_DELAIS,
+  delais: DELAIS_JSON ?? DEFAULT_DELAIS,
   cursorSecret: CURSOR_SECRET,
 };

@@ -50,6 +50,7 @@ export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-confl
 export interface ListingEntry {
   caseId: string;
   createdAt: string;
+  status: string;
 }
 
 export interface ListPage {

@@ -45,7 +45,7 @@ export async function listCases(
   const after = cursor ? decodeCursor(cursor, scope, deps.cursorSecret) : undefined;
   const now = deps.now();
   const page = overdue
-    ? await overduePage(deps, caller.tenant, viewer, { now, limit, after })
+    ? await overduePage(deps, caller.tenant, viewer, { now, limit, after, ...(status && { status }) })
     : await deps.cases.listByViewer(caller.tenant, viewer, {
         limit,
         ...(status && { status }),
@@ -65,17 +65,24 @@ export async function listCases(
   };
 }
 
-const position = (e: ListingEntry) => `${e.createdAt}#${e.caseId}`;
+const position = (e: Pick<ListingEntry, 'createdAt' | 'caseId'>) => `${e.createdAt}#${e.caseId}`;
 
 /** A page of the viewer's overdue cases, newest first, after the cursor's position. */
 async function overduePage(
   deps: CaseDeps,
   tenant: string,
   viewer: string,
-  { now, limit, after }: { now: Date; limit: number; after?: { createdAt: string; caseId: string } },
+  {
+    now,
+    limit,
+    after,
+    status,
+  }: { now: Date; limit: number; after?: { createdAt: string; caseId: string }; status?: string },
 ): Promise<ListPage> {
   const entries = await deps.cases.overdueEntries(tenant, viewer, parisDay(now));
+  // The status filter is applied before the page is cut, so that no page comes back empty.
   const newestFirst = entries
+    .filter((e) => !status || e.status === status)
     .filter((e) => !after || position(e) < position(after))
     .sort((a, b) => position(b).localeCompare(position(a)));
   const page = newestFirst.slice(0, limit);

@@ -170,7 +170,11 @@ export function createCaseRepository(
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          entries.push({ caseId: item.caseId as string, createdAt: item.createdAt as string });
+          entries.push({
+            caseId: item.caseId as string,
+            createdAt: item.createdAt as string,
+            status: item.status as string,
+          });
         }
       }
       return entries;

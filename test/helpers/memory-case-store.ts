@@ -96,7 +96,7 @@ export function memoryCaseStore(now: Clock) {
     async overdueEntries(tenant, viewer, today) {
       return [...viewerEntries(tenant, viewer).values()]
         .filter((e) => e.dueAt !== undefined && e.dueAt < today)
-        .map(({ caseId, createdAt }) => ({ caseId, createdAt }));
+        .map(({ caseId, createdAt, status }) => ({ caseId, createdAt, status }));
     },
 
     async getMany(tenant, caseIds) {

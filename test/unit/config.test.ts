@@ -26,3 +26,30 @@ describe('parseConfig', () => {
     });
   });
 });
+
+describe('DELAIS_JSON', () => {
+  const base = { TABLE_NAME: 't', BUCKET_NAME: 'b' };
+
+  it('gives the table of délais when set, checked at start', () => {
+    const table = {
+      fiche_transmise: { preventive: 4, crise_averee: 1 },
+      saisine_concertee: { preventive: 10, crise_averee: 5 },
+      diagnostic_en_cours: {
+        preventive: 30,
+        crise_averee: 15,
+        afterRevision: { preventive: 15, crise_averee: 7 },
+      },
+      rapport_a_valider: { preventive: 15, crise_averee: 7 },
+      restitution_a_faire: { preventive: 30, crise_averee: 15 },
+      rencontre_partenaires: { preventive: 45, crise_averee: 30 },
+    };
+    expect(parseConfig({ ...base, DELAIS_JSON: JSON.stringify(table) }).DELAIS_JSON).toEqual(table);
+    expect(parseConfig(base).DELAIS_JSON).toBeUndefined();
+  });
+
+  it('fails fast naming the variable for JSON that is not, or a table that does not fit', () => {
+    for (const DELAIS_JSON of ['{not json', JSON.stringify({ fiche_transmise: { preventive: -1 } })]) {
+      expect(() => parseConfig({ ...base, DELAIS_JSON }), DELAIS_JSON).toThrow(/DELAIS_JSON/);
+    }
+  });
+});

@@ -174,6 +174,32 @@ describe('GET /cases?overdue=true', () => {
     expect(all.items).toHaveLength(4);
   });
 
+  it('with a status too, filters before cutting the page: no empty page with a cursor', async () => {
+    clock = new Date('2026-03-02T10:00:00.000Z');
+    const saisine = recordOf(caseIn('fiche_transmise'), { id: 'c-01jq7k9m2x3v4b5n6p7q8r9u00' });
+    store.put(saisine);
+    await send(actors.coordinateur, saisine, { type: 'OPEN_SAISINE', partenaireIds: ['caf13'] }); // due 12 March
+    for (const [i, day] of ['2026-03-03', '2026-03-04'].entries()) {
+      clock = new Date(`${day}T10:00:00.000Z`);
+      const draft = recordOf(caseIn('brouillon'), {
+        id: `c-01jq7k9m2x3v4b5n6p7q8r9u${String(i + 1).padStart(2, '0')}`,
+        createdAt: clock.toISOString(),
+      });
+      store.put(draft);
+      await send(actors.gestionnaire, draft, { type: 'SUBMIT_FICHE' }); // due 9 March
+    }
+    clock = new Date('2026-03-20T08:00:00.000Z');
+
+    const page = await listCases(deps, caller(actors.coordinateur), {
+      status: 'saisine_concertee',
+      overdue: true,
+      limit: 1,
+    });
+
+    expect(page.items.map((c) => c.id)).toEqual([saisine.id]);
+    expect(page.nextCursor).toBeNull();
+  });
+
   it('refuses a cursor of the whole listing in the overdue one (400 naming query.cursor)', async () => {
     for (const [i, day] of ['2026-03-02', '2026-03-03'].entries()) {
       clock = new Date(`${day}T10:00:00.000Z`);
