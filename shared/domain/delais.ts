@@ -1,6 +1,5 @@
 import getJoursFeries from '@socialgouv/jours-feries';
 import { z } from 'zod';
-import type { Role } from './caller.ts';
 import type { CaseEventType, CaseStatus } from './case.ts';
 import type { NATURES } from './fiche.schema.ts';
 
@@ -25,21 +24,6 @@ export const DELAI_STEPS = [
   'rencontre_partenaires',
 ] as const satisfies readonly CaseStatus[];
 export type DelaiStep = (typeof DELAI_STEPS)[number];
-
-/**
- * Who must act in each step (in order: in `saisine_concertee` each consulted partenaire gives its
- * avis, then the coordinateur decides), and the events whose transition opens it.
- */
-export const DELAI_STEP_INFO: Readonly<
-  Record<DelaiStep, { readonly actors: readonly Role[]; readonly openedBy: readonly CaseEventType[] }>
-> = {
-  fiche_transmise: { actors: ['coordinateur'], openedBy: ['SUBMIT_FICHE'] },
-  saisine_concertee: { actors: ['partenaire', 'coordinateur'], openedBy: ['OPEN_SAISINE'] },
-  diagnostic_en_cours: { actors: ['prestataire'], openedBy: ['ACCEPT', 'REQUEST_REVISION'] },
-  rapport_a_valider: { actors: ['gestionnaire'], openedBy: ['SUBMIT_RAPPORT'] },
-  restitution_a_faire: { actors: ['prestataire'], openedBy: ['VALIDATE_RAPPORT'] },
-  rencontre_partenaires: { actors: ['coordinateur'], openedBy: ['RECORD_RESTITUTION'] },
-};
 
 /** The event that reopens `diagnostic_en_cours` with the shorter, after-revision durations. */
 export const REVISION_EVENT = 'REQUEST_REVISION' satisfies CaseEventType;

@@ -190,7 +190,7 @@ export function createCaseRepository(
       const { Item } = await db.send(
         new GetCommand({
           TableName: tableName,
-          Key: { pk: keys.casePk(tenant, caseId), sk: keys.documentSk(documentId) },
+          Key: documentItemKey(tenant, caseId, documentId),
           ConsistentRead: true,
         }),
       );
@@ -293,7 +293,7 @@ export function createCaseRepository(
         await db.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id) },
+            Key: documentItemKey(tenant, document.caseId, document.id),
             UpdateExpression: 'SET confirmingUntil = :until',
             ConditionExpression:
               '#status = :pending AND (attribute_not_exists(confirmingUntil) OR confirmingUntil < :now)',
@@ -321,7 +321,7 @@ export function createCaseRepository(
         await db.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id) },
+            Key: documentItemKey(tenant, document.caseId, document.id),
             UpdateExpression: 'REMOVE confirmingUntil',
             ConditionExpression: '#status = :pending AND confirmingUntil = :until',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -392,7 +392,7 @@ export function createCaseRepository(
         await db.send(
           new PutCommand({
             TableName: tableName,
-            Item: { pk: keys.casePk(tenant, document.caseId), sk: keys.documentSk(document.id), ...document },
+            Item: { ...documentItemKey(tenant, document.caseId, document.id), ...document },
             ConditionExpression: '#status = :expected',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':expected': expected },
@@ -556,6 +556,12 @@ function outboxItem(
     },
   };
 }
+
+/** The key of a document's record, in its case's partition. */
+const documentItemKey = (tenant: string, caseId: string, documentId: string) => ({
+  pk: keys.casePk(tenant, caseId),
+  sk: keys.documentSk(documentId),
+});
 
 /** A viewer's listing entry: in its listing, and in its listing of the case's status. */
 function viewItem(tableName: string, record: CaseRecord, viewer: string) {

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Role } from '../../shared/domain/caller.ts';
 import type { Membership } from '../../shared/domain/membership.ts';
@@ -29,6 +30,21 @@ export function membershipFor(
     version: 1,
     ...overrides,
   };
+}
+
+/**
+ * Memberships of these actors as the default caller resolver reads them (GetItem on `USER#<sub>`),
+ * for handler tests that mock the DynamoDB document client.
+ */
+export function mockMembershipsOf(
+  dynamo: { on: (command: typeof GetCommand, input: object) => { resolves: (output: object) => unknown } },
+  actors: { sub: string; role: Role; organisationId: string }[],
+): void {
+  for (const a of actors) {
+    dynamo
+      .on(GetCommand, { Key: { pk: `USER#${a.sub}`, sk: 'MEMBERSHIP' } })
+      .resolves({ Item: membershipFor(a.role, a.organisationId, { userId: a.sub }) });
+  }
 }
 
 /** A caller resolver over memberships held in memory (the table's stand-in in unit tests). */

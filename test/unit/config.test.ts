@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../shared/config.ts';
+import { DEFAULT_DELAIS } from '../../shared/domain/delais.ts';
 
 describe('parseConfig', () => {
   it('fails fast naming every missing or malformed variable', () => {
@@ -31,18 +32,7 @@ describe('DELAIS_JSON', () => {
   const base = { TABLE_NAME: 't', BUCKET_NAME: 'b' };
 
   it('gives the table of délais when set, checked at start', () => {
-    const table = {
-      fiche_transmise: { preventive: 4, crise_averee: 1 },
-      saisine_concertee: { preventive: 10, crise_averee: 5 },
-      diagnostic_en_cours: {
-        preventive: 30,
-        crise_averee: 15,
-        afterRevision: { preventive: 15, crise_averee: 7 },
-      },
-      rapport_a_valider: { preventive: 15, crise_averee: 7 },
-      restitution_a_faire: { preventive: 30, crise_averee: 15 },
-      rencontre_partenaires: { preventive: 45, crise_averee: 30 },
-    };
+    const table = { ...DEFAULT_DELAIS, fiche_transmise: { preventive: 4, crise_averee: 1 } };
     expect(parseConfig({ ...base, DELAIS_JSON: JSON.stringify(table) }).DELAIS_JSON).toEqual(table);
     expect(parseConfig(base).DELAIS_JSON).toBeUndefined();
   });

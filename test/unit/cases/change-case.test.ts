@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ChangeRequest, changeCase } from '../../../shared/cases/change-case.ts';
@@ -7,7 +7,7 @@ import { visibleCase } from '../../../shared/cases/visible-case.ts';
 import type { Actor, CaseRecord } from '../../../shared/domain/case.ts';
 import { RuleViolationError, StaleVersionError } from '../../../shared/domain/errors.ts';
 import { actors, applyAll, caller, caseIn, event, recordOf } from '../../helpers/case-fixtures.ts';
-import { claimsFor, httpEvent, lambdaContext, membershipFor } from '../../helpers/events.ts';
+import { claimsFor, httpEvent, lambdaContext, mockMembershipsOf } from '../../helpers/events.ts';
 import { type MemoryCaseStore, memoryCaseDeps, memoryCaseStore } from '../../helpers/memory-case-store.ts';
 
 /** The handlers' ports, replaced in each test by ports over a memory store. */
@@ -23,11 +23,7 @@ let store: MemoryCaseStore;
 
 beforeEach(() => {
   dynamo.reset();
-  for (const a of Object.values(actors)) {
-    dynamo
-      .on(GetCommand, { Key: { pk: `USER#${a.sub}`, sk: 'MEMBERSHIP' } })
-      .resolves({ Item: membershipFor(a.role, a.organisationId, { userId: a.sub }) });
-  }
+  mockMembershipsOf(dynamo, Object.values(actors));
   clock = new Date('2026-03-02T10:00:00.000Z');
   store = memoryCaseStore(() => clock);
   Object.assign(

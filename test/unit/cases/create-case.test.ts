@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CreateCaseRequest, createCase } from '../../../shared/cases/create-case.ts';
@@ -6,7 +6,7 @@ import type { CaseDeps } from '../../../shared/cases/ports.ts';
 import type { Actor } from '../../../shared/domain/case.ts';
 import { NotAllowedError, RuleViolationError } from '../../../shared/domain/errors.ts';
 import { actors, caller, caseIn, completeFiche, recordOf } from '../../helpers/case-fixtures.ts';
-import { claimsFor, httpEvent, lambdaContext, membershipFor } from '../../helpers/events.ts';
+import { claimsFor, httpEvent, lambdaContext, mockMembershipsOf } from '../../helpers/events.ts';
 import { type MemoryCaseStore, memoryCaseDeps, memoryCaseStore } from '../../helpers/memory-case-store.ts';
 
 /** The handlers' ports, replaced in each test by ports over a memory store. */
@@ -20,11 +20,7 @@ let store: MemoryCaseStore;
 
 beforeEach(() => {
   dynamo.reset();
-  for (const a of Object.values(actors)) {
-    dynamo
-      .on(GetCommand, { Key: { pk: `USER#${a.sub}`, sk: 'MEMBERSHIP' } })
-      .resolves({ Item: membershipFor(a.role, a.organisationId, { userId: a.sub }) });
-  }
+  mockMembershipsOf(dynamo, Object.values(actors));
   store = memoryCaseStore(() => NOW);
   Object.assign(
     deps,
