@@ -11,6 +11,22 @@ const ConfigSchema = z.object({
   BUCKET_NAME: z.string().min(1),
   AWS_REGION: z.string().min(1).default('eu-west-3'),
   MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
+  /** Where the console is: every mail links to `${APP_URL}/dossiers/{caseId}`. */
+  APP_URL: z.url().default('http://localhost:3000'),
+  /** How to reach the service in charge, said in every mail (the accusé de réception names it). */
+  MAIL_CONTACT: z.string().min(3).default('coordination@caf13.example.org'),
+  /** The tenants the daily job and the sweep go through (comma-separated). */
+  TENANTS: z
+    .string()
+    .default('caf13')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  /** The SES configuration set that reports bounces and complaints (AWS only). */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
   CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
   /** The days given to each waiting step, by nature (JSON of DESIGN.md §3's table); its defaults otherwise. */

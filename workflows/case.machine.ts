@@ -1,5 +1,5 @@
 import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
-import type { AvisEntry, CaseContext, CaseEventType } from '../shared/domain/case.ts';
+import type { Audience, AvisEntry, CaseContext, CaseEventType, Notification } from '../shared/domain/case.ts';
 import type { FicheDraft } from '../shared/domain/fiche.schema.ts';
 import type { CaseMachineEvent } from './case-events.schema.ts';
 import { checks, sentByItsSender } from './case-rules.ts';
@@ -17,13 +17,7 @@ export interface CaseInput {
   fiche: FicheDraft;
 }
 
-/** Who a notification goes to; the mail adapter resolves each group to addresses. */
-export type Audience = 'gestionnaire' | 'coordination' | 'consulted-partenaires' | 'prestataire';
-
-export interface Notification {
-  template: CaseEventType;
-  to: Audience[];
-}
+export type { Audience, Notification };
 
 const notify = (template: CaseEventType, ...to: Audience[]) => ({
   type: 'notify' as const,
@@ -142,7 +136,7 @@ export const caseMachine = setup({
         SUBMIT_FICHE: {
           guard: and(['sentByItsSender', 'ficheIsComplete']),
           target: 'fiche_transmise',
-          actions: ['markSubmitted', notify('SUBMIT_FICHE', 'coordination')],
+          actions: ['markSubmitted', notify('SUBMIT_FICHE', 'coordination', 'gestionnaire')],
         },
         WITHDRAW: {
           guard: 'sentByItsSender',
@@ -230,7 +224,7 @@ export const caseMachine = setup({
             target: 'rencontre_partenaires',
             actions: [
               'recordRestitution',
-              notify('RECORD_RESTITUTION', 'coordination', 'consulted-partenaires'),
+              notify('RECORD_RESTITUTION', 'coordination', 'gestionnaire', 'consulted-partenaires'),
             ],
           },
           {

@@ -5,6 +5,7 @@ import { newId } from '../../shared/domain/ids.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
+import { createMailRepository } from '../../shared/store/mail-repository.ts';
 import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
 import { createS3DocumentStore } from '../../shared/store/s3-document-store.ts';
 
@@ -28,3 +29,6 @@ export const caseDeps: CaseDeps = {
   delais: DELAIS_JSON ?? DEFAULT_DELAIS,
   cursorSecret: CURSOR_SECRET,
 };
+
+/** The mail log, for the coordinateur's view of a case's mails. */
+export const mailLog = createMailRepository(db, TABLE_NAME);

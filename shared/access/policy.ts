@@ -2,12 +2,14 @@ import { allowedEvents } from '../../workflows/case-workflow.ts';
 import type { Caller } from '../domain/caller.ts';
 import type {
   Actor,
+  Audience,
   CaseRecord,
   CaseStatus,
   CaseView,
   HistoryEvent,
   HistoryEventView,
   Relation,
+  RelationContext,
 } from '../domain/case.ts';
 import { viewDeadline } from '../domain/delais.ts';
 import type { DocumentKind, DocumentRecord, DocumentView } from '../domain/document.ts';
@@ -24,7 +26,10 @@ export type { Relation };
  * How the caller stands to a case, decided here once; undefined means the case does not exist
  * for them (404). The machine trusts it: each event names the relation that sends it.
  */
-export function relationTo(caller: Caller, record: CaseRecord): Relation | undefined {
+export function relationTo(
+  caller: Pick<Caller, 'tenant' | 'role' | 'organisationId'>,
+  record: { tenant: string; context: RelationContext },
+): Relation | undefined {
   if (caller.tenant !== record.tenant) return undefined;
   const { context } = record;
   switch (caller.role) {
@@ -41,6 +46,25 @@ export function relationTo(caller: Caller, record: CaseRecord): Relation | undef
   }
 }
 
+const RELATION_OF_AUDIENCE: Readonly<Record<Audience, Relation>> = {
+  gestionnaire: 'gestionnaire',
+  coordination: 'coordinateur',
+  'consulted-partenaires': 'partenaire',
+  prestataire: 'prestataire',
+};
+
+/**
+ * Whether a user is in an audience of a case's mails: the same relation as the one that lets it
+ * see the case, so a mail never reaches someone the case does not exist for.
+ */
+export function inAudience(
+  user: Pick<Caller, 'tenant' | 'role' | 'organisationId'>,
+  audience: Audience,
+  at: { tenant: string; context: RelationContext },
+): boolean {
+  return relationTo(user, at) === RELATION_OF_AUDIENCE[audience];
+}
+
 /** A gestionnaire opens cases for its own centre, or for a centre its federation runs. */
 export function mayOpenCaseFor(caller: Caller, centre: Centre): boolean {
   return (
@@ -54,9 +78,12 @@ export const mayOpenCases = (caller: Caller): boolean => caller.role === 'gestio
 /** Avis, and who gave them, are for the coordinateur and the consulted partenaires only. */
 const seesAvis = (relation: Relation) => relation === 'coordinateur' || relation === 'partenaire';
 
+/** The coordination's listing key: every submitted case is under it. */
+export const COORDINATION_VIEWER = 'coordination';
+
 /** The listing key under which a caller finds the cases it may see. */
 export function viewerKeyOf(caller: Caller): string {
-  return caller.role === 'coordinateur' ? 'coordination' : `org#${caller.organisationId}`;
+  return caller.role === 'coordinateur' ? COORDINATION_VIEWER : `org#${caller.organisationId}`;
 }
 
 /** Every listing key that must find this case: the inverse of `relationTo`. */
@@ -65,7 +92,7 @@ export function viewerKeysOf(record: CaseRecord): string[] {
   return [
     `org#${context.centreId}`,
     ...(context.federationId ? [`org#${context.federationId}`] : []),
-    ...(context.submittedOnce ? ['coordination'] : []),
+    ...(context.submittedOnce ? [COORDINATION_VIEWER] : []),
     ...context.consultedPartenaireIds.map((id) => `org#${id}`),
     ...(context.prestataireId ? [`org#${context.prestataireId}`] : []),
   ];
@@ -199,6 +226,9 @@ export function maySeeDocument(
 /** Only the centre and the coordination read who downloaded what. */
 export const maySeeAccessLog = (relation: Relation): boolean =>
   relation === 'gestionnaire' || relation === 'coordinateur';
+
+/** The mail log names every recipient: for the coordination only. */
+export const maySeeMailLog = (relation: Relation): boolean => relation === 'coordinateur';
 
 /** The version number of a submitted rapport (1 for the first submission). */
 export function rapportVersion(record: CaseRecord, documentId: string): number | undefined {

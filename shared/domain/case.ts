@@ -89,6 +89,12 @@ export interface CaseContext {
   withdrawal?: { motif?: string; at: string };
 }
 
+/** Who stands how to a case: the part of its context that decides relations (and so who is mailed). */
+export type RelationContext = Pick<
+  CaseContext,
+  'centreId' | 'federationId' | 'submittedOnce' | 'consultedPartenaireIds' | 'prestataireId'
+>;
+
 /** What is stored of the machine: its status and its context (the persisted snapshot). */
 export interface PersistedCase {
   status: CaseStatus;
@@ -110,6 +116,15 @@ export interface CaseRecord extends PersistedCase {
 }
 
 /** One entry of a case's history: append-only, numbered, hash-chained. */
+/** Who a notification goes to, by relation to the case; the dispatcher finds the users of each. */
+export type Audience = 'gestionnaire' | 'coordination' | 'consulted-partenaires' | 'prestataire';
+
+/** A mail to send after a change: the event it tells of and who must hear of it (DESIGN.md §7). */
+export interface Notification {
+  template: CaseEventType;
+  to: Audience[];
+}
+
 export interface HistoryEvent {
   seq: number;
   type: string;

@@ -9,6 +9,7 @@ import {
   NewDocumentSchema,
 } from '../domain/document.ts';
 import { FicheDraftSchema } from '../domain/fiche.schema.ts';
+import { MailLogEntrySchema } from '../domain/mail-log.ts';
 import {
   InvitationSchema,
   MembershipChangeSchema,
@@ -372,6 +373,23 @@ export const routes = {
         .meta({ id: 'DownloadLink' }),
     },
     problems: [401, 403, 404, 409],
+  }),
+  listCaseMails: route({
+    operationId: 'listCaseMails',
+    method: 'GET',
+    path: '/cases/{caseId}/mails',
+    summary: 'The mails of a case: to whom, which, and whether they left (coordinateur)',
+    auth: 'jwt',
+    handler: 'functions/api/list-case-mails.handler.ts',
+    group: 'cases',
+    permissions: ['table:read'],
+    request: { params: CaseParams },
+    response: {
+      status: 200,
+      description: 'Every mail of the case, oldest first',
+      schema: z.object({ items: z.array(MailLogEntrySchema) }).meta({ id: 'MailLog' }),
+    },
+    problems: [401, 403, 404],
   }),
   getAccessLog: route({
     operationId: 'getAccessLog',

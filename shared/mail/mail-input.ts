@@ -1,5 +1,46 @@
-import type { CaseRecord, CaseStatus } from '../domain/case.ts';
-import { type Day, parisDay } from '../domain/delais.ts';
+import type { CaseRecord, CaseStatus, RelationContext } from '../domain/case.ts';
+import { type Day, type Deadline, parisDay } from '../domain/delais.ts';
+
+/**
+ * What a mail about a case may be built from, taken from the case as a change leaves it and kept
+ * in the outbox item: ids, the status, the due date and counts. It holds no text typed by a user,
+ * no avis and no demandeur: what is not here cannot reach a mail.
+ */
+export interface MailFacts {
+  tenant: string;
+  caseId: string;
+  /** The relations at the time of the change: who the mails go to. */
+  context: RelationContext;
+  status: CaseStatus;
+  deadline?: Deadline;
+  avisReceived: number;
+  avisRequested: number;
+  /** When the change happened (for the accusé de réception: the date of receipt). */
+  at: string;
+}
+
+/** The facts of a case for its mails, as `record` stands after a change made at `at`. */
+export function mailFactsOf(record: CaseRecord, at: string): MailFacts {
+  const { context } = record;
+  const facts: MailFacts = {
+    tenant: record.tenant,
+    caseId: record.id,
+    context: {
+      centreId: context.centreId,
+      submittedOnce: context.submittedOnce,
+      consultedPartenaireIds: [...context.consultedPartenaireIds],
+      ...(context.federationId !== undefined && { federationId: context.federationId }),
+      ...(context.prestataireId !== undefined && { prestataireId: context.prestataireId }),
+    },
+    status: record.status,
+    avisReceived: Object.keys(context.avis).filter((id) => context.consultedPartenaireIds.includes(id))
+      .length,
+    avisRequested: context.consultedPartenaireIds.length,
+    at,
+  };
+  if (record.deadline) facts.deadline = { step: record.deadline.step, dueAt: record.deadline.dueAt };
+  return facts;
+}
 
 /**
  * The only data a mail may use (DESIGN.md §7): the centre, the step, what is expected and by when,
@@ -45,8 +86,6 @@ export interface MailInputOptions {
   /** How to reach the service in charge (configuration). */
   contact: string;
   service?: string;
-  /** When the fiche was received (ISO instant); defaults to the case's last change. */
-  receivedAt?: string;
 }
 
 /** The steps and statuses in French. */
@@ -112,30 +151,28 @@ export function frenchDate(day: Day): string {
 const FINAL: readonly CaseStatus[] = ['cloturee', 'refusee', 'abandonnee'];
 
 export function mailInputOf(
-  record: CaseRecord,
+  facts: MailFacts,
   centreName: string,
   appUrl: string,
   options: MailInputOptions,
 ): MailInput {
-  const status: CaseStatus = record.deadline?.step ?? record.status;
+  const status: CaseStatus = facts.deadline?.step ?? facts.status;
   const expected = EXPECTED[status];
   const input: MailInput = {
-    caseId: record.id,
+    caseId: facts.caseId,
     centre: centreName,
     step: STEP_LABELS[status],
     expected: expected?.expected ?? '',
     actor: expected?.actor ?? '',
-    link: `${appUrl.replace(/\/+$/, '')}/dossiers/${encodeURIComponent(record.id)}`,
-    avisReceived: Object.keys(record.context.avis).filter((id) =>
-      record.context.consultedPartenaireIds.includes(id),
-    ).length,
-    avisRequested: record.context.consultedPartenaireIds.length,
-    receivedOn: frenchDate(parisDay(options.receivedAt ?? record.updatedAt)),
+    link: `${appUrl.replace(/\/+$/, '')}/dossiers/${encodeURIComponent(facts.caseId)}`,
+    avisReceived: facts.avisReceived,
+    avisRequested: facts.avisRequested,
+    receivedOn: frenchDate(parisDay(facts.at)),
     service: options.service ?? DEFAULT_SERVICE,
     contact: options.contact,
-    rencontreFollows: record.status === 'rencontre_partenaires',
-    closed: FINAL.includes(record.status),
+    rencontreFollows: facts.status === 'rencontre_partenaires',
+    closed: FINAL.includes(facts.status),
   };
-  if (record.deadline) input.dueAt = frenchDate(record.deadline.dueAt);
+  if (facts.deadline) input.dueAt = frenchDate(facts.deadline.dueAt);
   return input;
 }

@@ -12,7 +12,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Notification } from '../../workflows/case.machine.ts';
+import { COORDINATION_VIEWER } from '../access/policy.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
@@ -28,14 +28,17 @@ import type {
   ListingEntry,
   ListPage,
 } from '../cases/ports.ts';
-import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
+import type { CaseRecord, HistoryEvent, Notification } from '../domain/case.ts';
+import type { Day } from '../domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
+import { mailFactsOf } from '../mail/mail-input.ts';
+import type { DueCases } from '../notify/ports.ts';
 import { keys } from './keys.ts';
 import { listingEntryChanges } from './listing-entries.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
-/** The ports of the case use cases that the single table serves. */
-export type CaseRepository = CaseStore & DocumentRecords & IdempotencyStore;
+/** The ports of the case use cases (and the daily job's due cases) that the single table serves. */
+export type CaseRepository = CaseStore & DocumentRecords & IdempotencyStore & DueCases;
 
 const strip = <T>(item: Record<string, unknown> | undefined, drop: string[]): T | undefined => {
   if (!item) return undefined;
@@ -181,6 +184,28 @@ export function createCaseRepository(
     },
 
     getMany,
+
+    /** The cases the coordination lists whose step falls due between `from` and `to` (gsi3). */
+    async dueBetween(tenant: string, from: Day, to: Day): Promise<CaseRecord[]> {
+      const ids: string[] = [];
+      const pages = paginateQuery(
+        { client: db },
+        {
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.viewerDuePk(tenant, COORDINATION_VIEWER),
+            ':from': `${from}#`,
+            ':to': `${to}#\uffff`,
+          },
+        },
+      );
+      for await (const page of pages) for (const item of page.Items ?? []) ids.push(item.caseId as string);
+      const records = await getMany(tenant, ids);
+      // The index may lag behind the case: keep the cases whose step is still due in the window.
+      return records.filter((r) => r.deadline && r.deadline.dueAt >= from && r.deadline.dueAt <= to);
+    },
 
     async getDocument(
       tenant: string,
@@ -531,7 +556,10 @@ function eventItem(tableName: string, record: CaseRecord, event: HistoryEvent) {
   };
 }
 
-/** A mail to send, pending in the outbox index until the dispatcher sends it. */
+/**
+ * A notification to send, pending in the outbox index until the dispatcher has sent its mails:
+ * what happened, who made it, and the facts a mail may say (no text typed by a user).
+ */
 function outboxItem(
   tableName: string,
   record: CaseRecord,
@@ -546,9 +574,13 @@ function outboxItem(
         pk: keys.casePk(record.tenant, record.id),
         sk: keys.outboxSk(event.seq, i),
         kind: 'outbox',
+        tenant: record.tenant,
         caseId: record.id,
         seq: event.seq,
-        ...notification,
+        index: i,
+        notification,
+        facts: mailFactsOf(record, event.at),
+        authorSub: event.actor.sub,
         createdAt: event.at,
         gsi1pk: keys.outboxPendingPk(record.tenant),
         gsi1sk: `${event.at}#${record.id}#${event.seq}#${i}`,

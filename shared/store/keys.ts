@@ -33,6 +33,12 @@ export const keys = {
 
   /** gsi1: notifications not yet sent. */
   outboxPendingPk: (tenant: string) => `T#${tenant}#OUTBOX`,
+  /** A mail of the log: in its case's partition, or in its day's digests. */
+  mailSk: (slot: string) => `MAIL#${slot}`,
+  mailPrefix: 'MAIL#',
+  digestPk: (tenant: string, day: string) => `T#${tenant}#DIGEST#${day}`,
+  /** gsi1: information mails kept for a daily digest that no digest gathered yet. */
+  digestPendingPk: (tenant: string) => `T#${tenant}#DIGEST`,
 
   idempotencyPk: (tenant: string, sub: string, key: string) => `T#${tenant}#IDEM#${sub}#${key}`,
   idempotencySk: 'IDEM',

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +11,8 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isEnabledCoordinateur, type Membership, type MembershipChange } from '../domain/membership.ts';
+import type { Preferences } from '../domain/preferences.ts';
+import type { Recipients } from '../notify/ports.ts';
 import type { MembershipStore } from '../users/ports.ts';
 import type { PreferenceStore } from '../users/preferences.ts';
 import { keys } from './keys.ts';
@@ -32,9 +36,31 @@ function strip<T>(item: Record<string, unknown>, drop: string[]): T {
 export function createMembershipRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
-): MembershipStore & PreferenceStore {
+): MembershipStore & PreferenceStore & Recipients {
   const preferencesKey = (userId: string) => ({ pk: keys.membershipPk(userId), sk: keys.preferencesSk });
-  return {
+  const repository: MembershipStore & PreferenceStore & Recipients = {
+    members: (tenant) => repository.list(tenant),
+
+    /** The preferences of these users that chose any (BatchGetItem, 100 keys a call). */
+    async preferences(userIds) {
+      const found = new Map<string, Preferences>();
+      for (let i = 0; i < userIds.length; i += 100) {
+        let pending: Record<string, unknown>[] | undefined = userIds.slice(i, i + 100).map(preferencesKey);
+        while (pending && pending.length > 0) {
+          const result: BatchGetCommandOutput = await db.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            found.set((item.pk as string).slice(keys.membershipPk('').length), {
+              information: item.information,
+            });
+          }
+          pending = result.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
+    },
+
     async getPreferences(userId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: preferencesKey(userId), ConsistentRead: true }),
@@ -188,4 +214,5 @@ export function createMembershipRepository(
       };
     },
   };
+  return repository;
 }

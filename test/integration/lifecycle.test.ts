@@ -214,8 +214,11 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
         ExpressionAttributeValues: { ':pk': `T#caf13#CASE#${id}`, ':o': 'OUTBOX#' },
       }),
     );
-    expect(outbox.Items?.map((i) => i.template)).toContain('VALIDATE_RAPPORT');
-    expect(outbox.Items?.find((i) => i.template === 'SUBMIT_FICHE')?.to).toEqual(['coordination']);
+    expect(outbox.Items?.map((i) => i.notification.template)).toContain('VALIDATE_RAPPORT');
+    expect(outbox.Items?.find((i) => i.notification.template === 'SUBMIT_FICHE')?.notification.to).toEqual([
+      'coordination',
+      'gestionnaire',
+    ]);
   });
 
   it('lets the fed-ifac federation act for cs-mistral, and keeps it away from cs-tilleuls', async () => {

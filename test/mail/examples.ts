@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CaseRecord, CaseStatus } from '../../shared/domain/case.ts';
 import type { DelaiStep } from '../../shared/domain/delais.ts';
-import { type MailInput, mailInputOf } from '../../shared/mail/mail-input.ts';
+import { type MailInput, mailFactsOf, mailInputOf } from '../../shared/mail/mail-input.ts';
 import {
   CASE_MAIL_TEMPLATES,
   type CaseMailTemplateId,
@@ -22,6 +22,8 @@ export const APP_URL = 'https://renfort.example.fr';
 export const CENTRE = 'Centre social Les Tilleuls';
 export const CONTACT = 'coordination.renfort@caf13.example.fr';
 export const CASE_ID = 'c-01jq8x2m4n5p6r7s8t9v0w1x2y';
+/** When the change behind each example mail happened. */
+export const EXAMPLE_AT = '2026-03-02T09:00:00.000Z';
 
 /** The state of the case when each mail is sent: its status and, if it waits, its due date. */
 export const SAMPLES: Record<CaseMailTemplateId, { status: CaseStatus; dueAt?: string }> = {
@@ -83,7 +85,9 @@ export function exampleRecord(status: CaseStatus, dueAt?: string): CaseRecord {
 
 export function exampleInput(id: CaseMailTemplateId): MailInput {
   const sample = SAMPLES[id];
-  return mailInputOf(exampleRecord(sample.status, sample.dueAt), CENTRE, APP_URL, { contact: CONTACT });
+  return mailInputOf(mailFactsOf(exampleRecord(sample.status, sample.dueAt), EXAMPLE_AT), CENTRE, APP_URL, {
+    contact: CONTACT,
+  });
 }
 
 export function exampleDigest(): DigestInput {

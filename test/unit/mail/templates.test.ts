@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../../shared/domain/case.ts';
-import { frenchDate, mailInputOf, STEP_LABELS } from '../../../shared/mail/mail-input.ts';
+import { frenchDate, mailFactsOf, mailInputOf, STEP_LABELS } from '../../../shared/mail/mail-input.ts';
 import {
   CASE_MAIL_TEMPLATES,
   type CaseMailTemplateId,
@@ -14,6 +14,7 @@ import {
   CASE_ID,
   CENTRE,
   CONTACT,
+  EXAMPLE_AT,
   exampleDigest,
   exampleInput,
   exampleRecord,
@@ -58,9 +59,14 @@ describe('frenchDate', () => {
 
 describe('mailInputOf', () => {
   it('carries the centre, the step in French, the due date, the link and the counts', () => {
-    const input = mailInputOf(exampleRecord('saisine_concertee', '2026-03-14'), CENTRE, `${APP_URL}/`, {
-      contact: CONTACT,
-    });
+    const input = mailInputOf(
+      mailFactsOf(exampleRecord('saisine_concertee', '2026-03-14'), EXAMPLE_AT),
+      CENTRE,
+      `${APP_URL}/`,
+      {
+        contact: CONTACT,
+      },
+    );
     expect(input).toMatchObject({
       caseId: CASE_ID,
       centre: CENTRE,
@@ -76,7 +82,9 @@ describe('mailInputOf', () => {
   });
 
   it('has no due date once the case is closed', () => {
-    const input = mailInputOf(exampleRecord('refusee'), CENTRE, APP_URL, { contact: CONTACT });
+    const input = mailInputOf(mailFactsOf(exampleRecord('refusee'), EXAMPLE_AT), CENTRE, APP_URL, {
+      contact: CONTACT,
+    });
     expect(input.dueAt).toBeUndefined();
     expect(input.closed).toBe(true);
   });
@@ -232,7 +240,7 @@ describe('no confidential content (DESIGN.md §7)', () => {
               withdrawal: { motif: t.withdrawal, at: '2026-03-01T09:00:00.000Z' },
             },
           };
-          const input = mailInputOf(record, CENTRE, APP_URL, { contact: CONTACT });
+          const input = mailInputOf(mailFactsOf(record, EXAMPLE_AT), CENTRE, APP_URL, { contact: CONTACT });
           const mails = [
             renderMail(CASE_MAIL_TEMPLATES[id], input),
             renderMail(DIGEST_TEMPLATE, {

@@ -71,7 +71,12 @@ describe('the case repository commit', () => {
       ExpressionAttributeValues: { ':expected': 1 },
     });
     expect(items[1]?.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
-    expect(items[2]?.Put?.Item).toMatchObject({ sk: 'OUTBOX#000002#0', template: 'SUBMIT_FICHE' });
+    expect(items[2]?.Put?.Item).toMatchObject({
+      sk: 'OUTBOX#000002#0',
+      notification: { template: 'SUBMIT_FICHE', to: ['coordination'] },
+      authorSub: expect.any(String),
+      facts: { caseId: expect.any(String), status: expect.any(String) },
+    });
   });
 
   it('takes a lost race for a version conflict, whether DynamoDB says ConditionalCheckFailed or TransactionConflict', async () => {

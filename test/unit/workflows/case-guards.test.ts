@@ -379,7 +379,12 @@ const EXPECTED_NOTIFICATIONS: {
   by: keyof typeof actors;
   to: Audience[];
 }[] = [
-  { from: 'brouillon', body: { type: 'SUBMIT_FICHE' }, by: 'gestionnaire', to: ['coordination'] },
+  {
+    from: 'brouillon',
+    body: { type: 'SUBMIT_FICHE' },
+    by: 'gestionnaire',
+    to: ['coordination', 'gestionnaire'],
+  },
   {
     from: 'fiche_transmise',
     body: { type: 'REQUEST_COMPLEMENT', message: 'Précisez' },
@@ -433,7 +438,7 @@ const EXPECTED_NOTIFICATIONS: {
     from: 'restitution_a_faire',
     body: { type: 'RECORD_RESTITUTION', date: '2026-04-10', rencontrePartenaires: true },
     by: 'singuliers',
-    to: ['coordination', 'consulted-partenaires'],
+    to: ['coordination', 'gestionnaire', 'consulted-partenaires'],
   },
   {
     from: 'restitution_a_faire',

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { logger } from '../../shared/logger.ts';
+import { type DailyJobReport, runDailyJob } from '../../shared/notify/daily-job.ts';
+import { notifyDeps } from './notify-deps.ts';
+
+/** The schedule passes its own time (`<aws.scheduler.scheduled-time>`), so a late start still runs for its day. */
+const InputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).loose();
+
+/** The daily job (08:00 Europe/Paris): reminders, overdue notices, escalations and digests. */
+export async function handler(input: unknown): Promise<DailyJobReport> {
+  const parsed = InputSchema.safeParse(input ?? {});
+  const at = parsed.success && parsed.data.at ? new Date(parsed.data.at) : notifyDeps.now();
+  const report = await runDailyJob(notifyDeps, at);
+  logger.info('Daily job ran', { day: report.day, sent: report.sent.length });
+  return report;
+}

@@ -1,0 +1,40 @@
+import { config } from '../../shared/config.ts';
+import type { DailyJobDeps } from '../../shared/notify/daily-job.ts';
+import { cached } from '../../shared/store/cached.ts';
+import { createCaseRepository } from '../../shared/store/case-repository.ts';
+import { createDocumentClient } from '../../shared/store/dynamo.ts';
+import { createMailRepository } from '../../shared/store/mail-repository.ts';
+import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
+import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+import { createSesMailer } from '../../shared/store/ses-mailer.ts';
+
+/** The composition root of the mail functions (dispatcher, sweep, daily job, bounces). */
+const db = createDocumentClient();
+const {
+  TABLE_NAME,
+  AWS_REGION,
+  SES_ENDPOINT,
+  MAIL_FROM,
+  APP_URL,
+  MAIL_CONTACT,
+  TENANTS,
+  SES_CONFIGURATION_SET,
+} = config();
+const referentiel = createReferentielRepository(db, TABLE_NAME);
+const now = () => new Date();
+
+export const notifyDeps: DailyJobDeps = {
+  mails: createMailRepository(db, TABLE_NAME),
+  recipients: createMembershipRepository(db, TABLE_NAME),
+  mailer: createSesMailer({
+    from: MAIL_FROM,
+    region: AWS_REGION,
+    ...(SES_ENDPOINT && { endpoint: SES_ENDPOINT }),
+    ...(SES_CONFIGURATION_SET && { configurationSet: SES_CONFIGURATION_SET }),
+  }),
+  referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
+  settings: { appUrl: APP_URL, contact: MAIL_CONTACT },
+  now,
+  due: createCaseRepository(db, TABLE_NAME, now),
+  tenants: TENANTS,
+};
