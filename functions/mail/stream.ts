@@ -15,8 +15,8 @@ export function isNewOutboxItem(record: DynamoDBRecord): boolean {
 /**
  * The dispatcher on the table's stream, the same in AWS and locally: each new outbox item is
  * dispatched; a record that fails (mail service down, poison item) is reported alone
- * (partial-batch response), so the others are not sent again and the shard moves on once the
- * event source gives up on it (its retries, then the on-failure queue).
+ * (partial-batch response, even when every record failed), so the others are not sent again and
+ * the shard moves on once the event source gives up on it (its retries, then the on-failure queue).
  */
 export function streamHandlerOf(deps: NotifyDeps) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -34,5 +34,5 @@ export function streamHandlerOf(deps: NotifyDeps) {
     });
   };
   return (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context });
+    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
 }
