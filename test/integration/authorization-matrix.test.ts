@@ -23,6 +23,7 @@ const CASE_ROUTES = [
   'PUT fiche',
   'POST event WITHDRAW',
   'GET /cases listing',
+  'GET mails',
 ] as const;
 const WITHDRAWABLE = EVENT_TABLE.WITHDRAW?.[1] as string[];
 
@@ -127,6 +128,10 @@ describe('authorization', () => {
             },
           ),
           cell('GET /cases listing', sees(user, c), async () => listings.get(user.email)?.has(c.id) ?? false),
+          // The mail log names every recipient: the coordination's only.
+          cell('GET mails', !sees(user, c) ? 404 : user.role === 'coordinateur' ? 200 : 403, async () => {
+            return (await api.call('GET', `/cases/${c.id}/mails`, { as: user.email })).status;
+          }),
         ];
       }),
     );

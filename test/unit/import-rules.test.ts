@@ -41,6 +41,10 @@ const PROBES: [file: string, imports: string, refused: boolean][] = [
   ['shared/store/probe.ts', '@aws-sdk/lib-dynamodb', false],
   ['shared/http/probe.ts', '../../infra/local/gateway.ts', true],
   ['functions/api/probe.ts', '../../shared/http/api-handler.ts', false],
+  ['shared/notify/probe.ts', '../store/mail-repository.ts', true],
+  ['shared/notify/probe.ts', '@aws-sdk/client-ses', true],
+  ['shared/notify/probe.ts', '../logger.ts', true],
+  ['shared/notify/probe.ts', '../mail/templates.ts', false],
 ];
 
 function lint(files: Record<string, string>): string {
