@@ -6,15 +6,27 @@ import {
   RemovalPolicy,
   Stack,
   type StackProps,
+  TimeZone,
   Validations,
 } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AccountRecovery, ClientAttributes, UserPool } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  Architecture,
+  FilterCriteria,
+  FilterRule,
+  Runtime,
+  StartingPosition,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -24,7 +36,23 @@ import {
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STAGING_PREFIX } from '../../shared/domain/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
@@ -40,14 +68,27 @@ export interface RenfortStackProps extends StackProps {
   cursorSecret: string;
   /** Web origins allowed to upload and download documents from a browser. */
   allowedOrigins: string[];
+  /**
+   * Where the console is: every mail links to `{appUrl}/dossiers/{caseId}`. Defaults to the
+   * `appUrl` context value, else the first allowed origin (the console is served from there).
+   */
+  appUrl?: string;
+  /** How to reach the service in charge, said in every mail. Defaults to the `mailContact` context value. */
+  mailContact?: string;
 }
+
+/** The tenants the sweep and the daily job go through (DESIGN.md §5: one Caf today). */
+const TENANTS = ['caf13'];
 
 /**
  * Renfort on AWS: the same handlers as the local stack, behind an HTTP API whose JWT
  * authorizer trusts the Cognito user pool; one table, one encrypted bucket, SES for mail.
  */
 export class RenfortStack extends Stack {
+  /** The API's functions: one per route group, and the fallback. */
   readonly functions = new Map<string, NodejsFunction>();
+  /** The mail functions (DESIGN.md §7): dispatch, sweep, daily-job, bounce. */
+  readonly mailFunctions = new Map<string, NodejsFunction>();
 
   constructor(scope: Construct, id: string, props: RenfortStackProps) {
     super(scope, id, props);
@@ -61,6 +102,8 @@ export class RenfortStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TTL_ATTRIBUTE,
+      // The mail dispatcher reads new outbox items from the stream; it needs the new image only.
+      dynamoStream: StreamViewType.NEW_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
       globalSecondaryIndexes: TABLE_INDEXES.map((idx) => ({
         indexName: idx.indexName,
@@ -138,23 +181,29 @@ export class RenfortStack extends Stack {
     const authorizer = new HttpUserPoolAuthorizer('Cognito', userPool, { userPoolClients: [client] });
 
     const entries = writeGroupEntries(routes, repoRoot, join(repoRoot, 'cdk.out', 'entries'));
-    const fn = (name: string, entry: string) => {
+    /** What the API functions need besides the shared configuration; the mail functions get theirs. */
+    const apiEnvironment = { CURSOR_SECRET: cursorSecret, USER_POOL_ID: userPool.userPoolId };
+    const fn = (
+      name: string,
+      entry: string,
+      options: { timeout?: Duration; environment?: Record<string, string> } = {},
+    ) => {
       const f = new NodejsFunction(this, `Fn-${name}`, {
         entry,
         runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
         memorySize: 512,
-        timeout: Duration.seconds(10),
+        timeout: options.timeout ?? Duration.seconds(10),
         tracing: Tracing.ACTIVE,
         logGroup: new LogGroup(this, `Logs-${name}`, { retention: RetentionDays.SIX_MONTHS }),
         projectRoot: repoRoot,
         depsLockFilePath: join(repoRoot, 'package-lock.json'),
         environment: {
           TABLE_NAME: table.tableName,
+          // Required by the shared configuration; only the grants below give access to the bucket.
           BUCKET_NAME: documents.bucketName,
           MAIL_FROM: `ne-pas-repondre@${mailDomain}`,
-          CURSOR_SECRET: cursorSecret,
-          USER_POOL_ID: userPool.userPoolId,
+          ...(options.environment ?? apiEnvironment),
           POWERTOOLS_SERVICE_NAME: 'renfort',
           NODE_OPTIONS: '--enable-source-maps',
         },
@@ -170,7 +219,6 @@ export class RenfortStack extends Stack {
             "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         },
       });
-      this.functions.set(name, f);
       return f;
     };
 
@@ -228,6 +276,7 @@ export class RenfortStack extends Stack {
 
     for (const [group, entry] of entries) {
       const f = fn(group, entry);
+      this.functions.set(group, f);
       const members = routes.filter((r) => r.group === group);
       for (const permission of new Set(members.flatMap((r) => r.permissions))) grants[permission](f);
       const integration = new HttpLambdaIntegration(`Integration-${group}`, f);
@@ -242,10 +291,175 @@ export class RenfortStack extends Stack {
     }
     // Paths outside the table, and known paths with another method: 404 / 405 as problem+json.
     const fallback = fn('fallback', join(repoRoot, 'functions/api/fallback.handler.ts'));
+    this.functions.set('fallback', fallback);
     new HttpRoute(this, 'Route-default', {
       httpApi: api,
       routeKey: HttpRouteKey.DEFAULT,
       integration: new HttpLambdaIntegration('Integration-fallback', fallback),
+    });
+
+    // ----- Mail (DESIGN.md §7): outbox items committed with each change are sent after it. -----
+
+    const appUrl = new URL(
+      props.appUrl ??
+        this.node.tryGetContext('appUrl') ??
+        props.allowedOrigins[0] ??
+        'https://renfort.example.org',
+    ).href.replace(/\/+$/, '');
+    const mailContact: string =
+      props.mailContact ?? this.node.tryGetContext('mailContact') ?? 'coordination@caf13.example.org';
+
+    // SES and CloudWatch publish to the topics below; the AWS managed SNS key lets neither of them
+    // use it, so the topics share one key of ours whose policy names those two services.
+    const topicsKey = new Key(this, 'TopicsKey', {
+      description: 'Encrypts the SES mail events and alarms topics',
+      enableKeyRotation: true,
+    });
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      topicsKey.addToResourcePolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          principals: [new ServicePrincipal(service)],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+    const alarms = new Topic(this, 'Alarms', {
+      displayName: 'Renfort alarms',
+      masterKey: topicsKey,
+      enforceSSL: true,
+    });
+
+    // Bounces and complaints come back through the configuration set, which every send names;
+    // the bounce function marks the mail `failed` in its log. Deliveries are not reported.
+    const configurationSet = new ConfigurationSet(this, 'MailConfigurationSet', {
+      reputationMetrics: true,
+    });
+    const mailEvents = new Topic(this, 'MailEvents', {
+      displayName: 'Renfort SES bounces and complaints',
+      masterKey: topicsKey,
+      enforceSSL: true,
+    });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(mailEvents),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: configurationSet.configurationSetName,
+    });
+
+    const mailEnvironment = {
+      APP_URL: appUrl,
+      MAIL_CONTACT: mailContact,
+      TENANTS: TENANTS.join(','),
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+    };
+    const mailFn = (name: string, timeout: Duration) => {
+      const f = fn(`mail-${name}`, join(repoRoot, `functions/mail/${name}.handler.ts`), {
+        timeout,
+        environment: mailEnvironment,
+      });
+      this.mailFunctions.set(name, f);
+      return f;
+    };
+    // Timeouts: ten outbox items of a few mails each (the SDK retries SES throttling within the
+    // call); every pending outbox item of a tenant; every due date and digest of the day.
+    const dispatch = mailFn('dispatch', Duration.minutes(1));
+    const sweep = mailFn('sweep', Duration.minutes(2));
+    const dailyJob = mailFn('daily-job', Duration.minutes(5));
+    const bounce = mailFn('bounce', Duration.seconds(10));
+
+    // The dispatcher, sweep and daily job update mail log and outbox items and read memberships,
+    // the referentiel and due dates; they send from the domain identity through the configuration
+    // set only (SES checks both resources when a send names a configuration set).
+    for (const f of [dispatch, sweep, dailyJob]) {
+      table.grantReadWriteData(f);
+      f.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: [mail.emailIdentityArn, configurationSetArn],
+        }),
+      );
+    }
+    // The bounce function only marks a mail `failed` (one conditional update).
+    table.grantWriteData(bounce);
+    bounce.addEventSource(new SnsEventSource(mailEvents));
+
+    // A record the dispatcher keeps failing on is retried alone (bisect, partial-batch response),
+    // then given up on: its shard position goes to this queue, the outbox item stays pending for
+    // the sweep, and the alarm says so. The queue holds stream coordinates, never a mail.
+    const dispatchFailures = new Queue(this, 'MailDispatchFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dispatchFailures).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the on-failure destination of the stream; nothing consumes it but an operator.',
+    });
+    dispatch.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(dispatchFailures),
+        // Only new outbox items wake the dispatcher, not every write to the table.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { kind: { S: FilterRule.isEqual('outbox') } } },
+          }),
+        ],
+      }),
+    );
+    new Alarm(this, 'MailDispatchFailuresAlarm', {
+      alarmDescription:
+        'The mail dispatcher gave up on stream records (see the MailDispatchFailures queue); the sweep sends their mails again.',
+      metric: dispatchFailures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new SnsAction(alarms));
+
+    // EventBridge Scheduler runs the sweep and the daily job; its one role may invoke these two only.
+    const schedulerRole = new Role(this, 'MailSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    new Schedule(this, 'MailSweepSchedule', {
+      description: 'Sends again the outbox items the stream left pending',
+      schedule: ScheduleExpression.rate(Duration.minutes(5)),
+      // No retry: the next run, five minutes later, is the retry.
+      target: new LambdaInvoke(sweep, {
+        role: schedulerRole,
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+      }),
+      timeWindow: TimeWindow.off(),
+    });
+    new Schedule(this, 'MailDailyJobSchedule', {
+      description: 'Reminders, overdue notices, escalations and digests (DESIGN.md §7)',
+      schedule: ScheduleExpression.expression('cron(0 8 * * ? *)', TimeZone.EUROPE_PARIS),
+      // The job runs for the day it was scheduled, even if it starts late; running it twice sends nothing twice.
+      target: new LambdaInvoke(dailyJob, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ at: ContextAttribute.scheduledTime }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      }),
+      timeWindow: TimeWindow.off(),
     });
 
     const logicalId = (construct: Construct) => this.getLogicalId(construct.node.defaultChild as CfnElement);
@@ -291,6 +505,11 @@ export class RenfortStack extends Stack {
         reason: 'Only /health, /openapi.json and the 404/405 fallback are public.',
       },
       { id: 'AwsSolutions::AwsSolutions-L1', reason: 'Node.js 22 is the runtime the code is tested for.' },
+      ...[sweep, dailyJob].map((f) => ({
+        id: iam5(`Resource::<${logicalId(f)}.Arn>:*`),
+        reason:
+          'The scheduler may invoke the versions of this one function (what Lambda grantInvoke grants).',
+      })),
     );
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
@@ -298,5 +517,7 @@ export class RenfortStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
     // For `npm run bootstrap` (the first coordinateur, the referentiel) after a deployment.
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    // Subscribe whoever watches the mail (an e-mail address, a chat webhook) to this topic.
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topicArn });
   }
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RenfortStack } from '../../infra/stacks/renfort-stack.ts';
 import { routeList } from '../../shared/http/routes.ts';
@@ -57,7 +58,12 @@ describe('the CDK stack', () => {
   it('runs one function per route group and one fallback', () => {
     const groups = new Set(routeList.map((r) => r.group));
     expect([...stack.functions.keys()].sort()).toEqual([...groups, 'fallback'].sort());
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, groups.size + 1);
+    expect([...stack.mailFunctions.keys()].sort()).toEqual(['bounce', 'daily-job', 'dispatch', 'sweep']);
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      { Runtime: 'nodejs22.x', Architectures: ['arm64'] },
+      groups.size + 1 + stack.mailFunctions.size,
+    );
   });
 
   it('grants a group only what its routes declare: the public group reads no table', () => {
@@ -185,5 +191,245 @@ describe('the CDK stack', () => {
     ]);
     const [poolId] = Object.keys(template.findResources('AWS::Cognito::UserPool'));
     expect(cognitoStatements[0]?.resource).toEqual({ 'Fn::GetAtt': [poolId, 'Arn'] });
+  });
+});
+
+/** The logical id of a construct's resource in the template. */
+function idOf(construct: IConstruct | undefined): string {
+  if (!construct) throw new Error('no such construct');
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** The one resource of a type, with its logical id. */
+function onlyResource(type: string): [string, { Properties: Record<string, unknown> }] {
+  const found = Object.entries(template.findResources(type));
+  expect(found, type).toHaveLength(1);
+  return found[0] as [string, { Properties: Record<string, unknown> }];
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every IAM policy statement of the template, with the policy it belongs to. */
+function statements(): { policy: string; statement: Statement }[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy')).flatMap(([policy, p]) =>
+    (p.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ policy, statement })),
+  );
+}
+
+/** The role of a function: the policies attached to it are the function's permissions. */
+function roleOf(functionId: string): string {
+  return template.toJSON().Resources[functionId]?.Properties.Role['Fn::GetAtt'][0];
+}
+
+/** The role each policy is attached to. */
+function roleOfPolicy(policy: string): string {
+  return template.toJSON().Resources[policy]?.Properties.Roles[0].Ref;
+}
+
+describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
+  it('gives the table a stream of new images, which is all the dispatcher reads', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+  });
+
+  it('feeds the dispatcher from the stream: new outbox items only, ten at a time, failures reported one by one, then the queue', () => {
+    const [queueId] = onlyResource('AWS::SQS::Queue');
+    const [, mapping] = onlyResource('AWS::Lambda::EventSourceMapping');
+    const [tableId] = onlyResource('AWS::DynamoDB::GlobalTable');
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: idOf(stack.mailFunctions.get('dispatch')) },
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    // A few hours: long enough to ride out an SES outage, short of the stream's 24 h retention.
+    const maxAge = mapping.Properties.MaximumRecordAgeInSeconds as number;
+    expect(maxAge).toBeGreaterThanOrEqual(3600);
+    expect(maxAge).toBeLessThan(24 * 3600);
+    const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: ['outbox'] } } } },
+    ]);
+  });
+
+  it('keeps the failures queue encrypted, over TLS only, for 14 days, and alarms on its first message', () => {
+    const [queueId, queue] = onlyResource('AWS::SQS::Queue');
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86400,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    const [, alarm] = onlyResource('AWS::CloudWatch::Alarm');
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+    // The alarm goes to a topic, encrypted with a key CloudWatch may use.
+    const [action] = alarm.Properties.AlarmActions as { Ref: string }[];
+    const topic = template.toJSON().Resources[action?.Ref ?? ''];
+    expect(topic?.Type).toBe('AWS::SNS::Topic');
+    expect(topic?.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('runs the sweep every five minutes and the daily job at 08:00 Europe/Paris for its scheduled time', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    const of = (name: string) =>
+      schedules.find(
+        (s) => s.Properties.Target.Arn['Fn::GetAtt']?.[0] === idOf(stack.mailFunctions.get(name)),
+      )?.Properties;
+    expect(schedules).toHaveLength(2);
+    expect(of('sweep')).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    const daily = of('daily-job');
+    expect(daily).toMatchObject({
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: { RetryPolicy: { MaximumRetryAttempts: expect.any(Number) } },
+    });
+    expect(daily?.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(JSON.parse(daily?.Target.Input)).toEqual({ at: '<aws.scheduler.scheduled-time>' });
+  });
+
+  it('lets the scheduler’s role invoke the sweep and the daily job, and nothing else', () => {
+    const roles = new Set(
+      Object.values(template.findResources('AWS::Scheduler::Schedule')).map(
+        (s) => s.Properties.Target.RoleArn['Fn::GetAtt'][0] as string,
+      ),
+    );
+    expect(roles.size).toBe(1);
+    const [role] = roles;
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      },
+    });
+    const granted = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(new Set(granted.flatMap((s) => [s.Action].flat()))).toEqual(new Set(['lambda:InvokeFunction']));
+    // Each resource is a function's ARN, or its versions (`<arn>:*`).
+    const functionsOf = granted
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r).match(/"(Fn[A-Za-z0-9]+)","Arn"/)?.[1]);
+    expect(new Set(functionsOf)).toEqual(
+      new Set([idOf(stack.mailFunctions.get('sweep')), idOf(stack.mailFunctions.get('daily-job'))]),
+    );
+  });
+
+  it('reports bounces and complaints through a configuration set to an encrypted topic the bounce function subscribes to', () => {
+    const [configurationSetId] = onlyResource('AWS::SES::ConfigurationSet');
+    const [, destination] = onlyResource('AWS::SES::ConfigurationSetEventDestination');
+    expect(destination.Properties.ConfigurationSetName).toEqual({ Ref: configurationSetId });
+    const event = destination.Properties.EventDestination as {
+      Enabled: boolean;
+      MatchingEventTypes: string[];
+      SnsDestination: { TopicARN: { Ref: string } };
+    };
+    expect(event.Enabled).toBe(true);
+    expect([...event.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint']);
+    const topicId = event.SnsDestination.TopicARN.Ref;
+    const resources = template.toJSON().Resources;
+    const keyId = resources[topicId]?.Properties.KmsMasterKeyId?.['Fn::GetAtt']?.[0];
+    expect(resources[keyId]?.Type).toBe('AWS::KMS::Key');
+    expect(resources[keyId]?.Properties.EnableKeyRotation).toBe(true);
+    // SES may publish to the topic and use its key.
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'ses.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+    expect(JSON.stringify(resources[keyId]?.Properties.KeyPolicy)).toContain('ses.amazonaws.com');
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topicId },
+      Endpoint: { 'Fn::GetAtt': [idOf(stack.mailFunctions.get('bounce')), 'Arn'] },
+    });
+  });
+
+  it('gives the mail functions the configuration set, the console’s URL, the contact and the tenant, and no API secret', () => {
+    const [configurationSetId] = onlyResource('AWS::SES::ConfigurationSet');
+    const resources = template.toJSON().Resources;
+    for (const name of ['dispatch', 'sweep', 'daily-job']) {
+      const variables = resources[idOf(stack.mailFunctions.get(name))]?.Properties.Environment.Variables;
+      expect(variables, name).toMatchObject({
+        SES_CONFIGURATION_SET: { Ref: configurationSetId },
+        APP_URL: 'https://renfort.example.org',
+        MAIL_CONTACT: expect.stringContaining('@'),
+        MAIL_FROM: 'ne-pas-repondre@renfort.example.org',
+        TENANTS: 'caf13',
+      });
+      expect(variables.CURSOR_SECRET, name).toBeUndefined();
+    }
+  });
+
+  it('lets the three mail senders send from the domain identity through the configuration set, and no one ses:* on *', () => {
+    const ses = statements().filter(({ statement }) =>
+      [statement.Action].flat().some((a) => a.startsWith('ses:')),
+    );
+    for (const { policy, statement } of ses) {
+      expect([statement.Action].flat(), policy).not.toContain('ses:*');
+      expect([statement.Resource].flat(), policy).not.toContain('*');
+    }
+    const senders = ['dispatch', 'sweep', 'daily-job'].map((name) => idOf(stack.mailFunctions.get(name)));
+    expect(new Set(ses.map(({ policy }) => roleOfPolicy(policy)))).toEqual(new Set(senders.map(roleOf)));
+    const [identityId] = onlyResource('AWS::SES::EmailIdentity');
+    const [configurationSetId] = onlyResource('AWS::SES::ConfigurationSet');
+    for (const { policy, statement } of ses) {
+      expect([statement.Action].flat().sort(), policy).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      const resources = [statement.Resource].flat().map((r) => JSON.stringify(r));
+      expect(resources, policy).toHaveLength(2);
+      expect(
+        resources.find((r) => r.includes(':identity/')),
+        policy,
+      ).toContain(`{"Ref":"${identityId}"}`);
+      expect(
+        resources.find((r) => r.includes(':configuration-set/')),
+        policy,
+      ).toContain(`{"Ref":"${configurationSetId}"}`);
+    }
+  });
+
+  it('lets the bounce function update the table but not read it', () => {
+    const bounce = idOf(stack.mailFunctions.get('bounce'));
+    const actions = statements()
+      .filter(({ policy }) => roleOfPolicy(policy) === roleOf(bounce))
+      .flatMap(({ statement }) => [statement.Action].flat());
+    expect(actions).toContain('dynamodb:UpdateItem');
+    expect(
+      actions.filter((a) => ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(a)),
+    ).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('ses:') || a.startsWith('s3:'))).toEqual([]);
   });
 });
