@@ -431,6 +431,20 @@ export class RenfortStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new SnsAction(alarms));
+    // The sweep and the daily job run unattended: a failed run (the mail service down, a bug) alarms too.
+    for (const [id, fn, what] of [
+      ['MailSweepErrorsAlarm', sweep, 'The outbox sweep failed'],
+      ['DailyJobErrorsAlarm', dailyJob, 'The daily job (reminders, overdue notices, digests) failed'],
+    ] as const) {
+      new Alarm(this, id, {
+        alarmDescription: `${what}: see its logs.`,
+        metric: fn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(alarms));
+    }
 
     // EventBridge Scheduler runs the sweep and the daily job; its one role may invoke these two only.
     const schedulerRole = new Role(this, 'MailSchedulerRole', {

@@ -275,7 +275,11 @@ describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
         ]),
       },
     });
-    const [, alarm] = onlyResource('AWS::CloudWatch::Alarm');
+    const queueAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.Namespace === 'AWS/SQS',
+    );
+    expect(queueAlarms).toHaveLength(1);
+    const alarm = queueAlarms[0] as (typeof queueAlarms)[number];
     expect(alarm.Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -289,6 +293,19 @@ describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
     const topic = template.toJSON().Resources[action?.Ref ?? ''];
     expect(topic?.Type).toBe('AWS::SNS::Topic');
     expect(topic?.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('alarms on the first failed run of the sweep or of the daily job', () => {
+    const lambdaAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.Namespace === 'AWS/Lambda',
+    );
+    const watched = lambdaAlarms.map((a) => {
+      expect(a.Properties).toMatchObject({ MetricName: 'Errors', Threshold: 1, EvaluationPeriods: 1 });
+      return a.Properties.Dimensions[0].Value.Ref;
+    });
+    expect(watched.sort()).toEqual(
+      [idOf(stack.mailFunctions.get('sweep')), idOf(stack.mailFunctions.get('daily-job'))].sort(),
+    );
   });
 
   it('runs the sweep every five minutes and the daily job at 08:00 Europe/Paris for its scheduled time', () => {
