@@ -8,7 +8,13 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/store/table.ts';
 
-/** Creates the single table, or adds the indexes it lacks; an up-to-date table is left alone. */
+/** What the mail dispatcher reads: each new item as written (DESIGN.md §7). */
+export const STREAM_SPECIFICATION = { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } as const;
+
+/**
+ * Creates the single table, or adds what it lacks (indexes, the stream); an up-to-date table is
+ * left alone.
+ */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
@@ -19,15 +25,18 @@ export async function ensureTable(
     { AttributeName: idx.sortKey, KeyType: 'RANGE' as const },
   ];
   let existing: string[];
+  let stream: { StreamEnabled?: boolean; StreamViewType?: string } | undefined;
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     existing = (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
+    stream = Table?.StreamSpecification;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: STREAM_SPECIFICATION,
         AttributeDefinitions: [
           attribute(TABLE_KEYS.partitionKey),
           attribute(TABLE_KEYS.sortKey),
@@ -64,7 +73,21 @@ export async function ensureTable(
       }),
     );
   }
-  return missing.length > 0 ? 'updated' : 'present';
+  // A table made before the dispatcher has no stream; one of another view type is replaced (a
+  // stream's view type cannot be changed in place: it is disabled, then enabled anew).
+  const streamed =
+    stream?.StreamEnabled === true && stream.StreamViewType === STREAM_SPECIFICATION.StreamViewType;
+  if (!streamed) {
+    if (stream?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+      );
+    }
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM_SPECIFICATION }),
+    );
+  }
+  return missing.length > 0 || !streamed ? 'updated' : 'present';
 }
 
 export async function ensureBucket(client: S3Client, bucket: string): Promise<'created' | 'present'> {

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -12,8 +13,10 @@ import { type EmulatorEndpoints, type EmulatorPorts, startEmulators } from './em
 import { createGateway } from './gateway.ts';
 import { ensureIdentity, issueLocalToken, type LocalIdentity } from './identity.ts';
 import { createJwtAuthorizer } from './jwt-verifier.ts';
+import { type MailJobs, startMailJobs } from './mail-jobs.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
 import { seed } from './seed.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export const LOCAL_TABLE = 'renfort';
 export const LOCAL_BUCKET = 'renfort-documents';
@@ -35,6 +38,8 @@ export interface LocalStack {
   identity: LocalIdentity;
   env: Record<string, string>;
   seeded: Awaited<ReturnType<typeof seed>>;
+  /** The mail dispatcher on the table's stream, and the sweep and daily job timers (DESIGN.md §7). */
+  mail: { poller: StreamPoller; jobs: MailJobs };
   stop(): Promise<void>;
   killNow(): void;
 }
@@ -46,12 +51,42 @@ export function localClients(endpoints: EmulatorEndpoints) {
   return {
     dynamodb,
     db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+    streams: new DynamoDBStreamsClient({ ...common, endpoint: endpoints.dynamodb }),
     s3: new S3Client({ ...common, endpoint: endpoints.s3, forcePathStyle: true }),
     cognito: new CognitoIdentityProviderClient({ ...common, endpoint: endpoints.cognito }),
   };
 }
 
 const TokenRequestSchema = z.strictObject({ email: z.email().toLowerCase() });
+const DailyJobRequestSchema = z.strictObject({ at: z.iso.datetime({ offset: true }) });
+
+/**
+ * The mail functions of DESIGN.md §7 in this process: the dispatcher on the table's stream, the
+ * sweep and the daily job. Their modules read the configuration when loaded, so they are loaded
+ * only now, once the environment is set (as the gateway loads the handlers of the routes).
+ */
+async function startMail(
+  clients: ReturnType<typeof localClients>,
+  log: ((line: string) => void) | undefined,
+): Promise<LocalStack['mail']> {
+  const [{ notifyDeps }, { handler }, { isNewOutboxItem }] = await Promise.all([
+    import('../../functions/mail/notify-deps.ts'),
+    // The very module Lambda runs on the stream: streamHandlerOf(notifyDeps).
+    import('../../functions/mail/dispatch.handler.ts'),
+    import('../../functions/mail/stream.ts'),
+  ]);
+  const poller = await startStreamPoller({
+    dynamodb: clients.dynamodb,
+    streams: clients.streams,
+    tableName: LOCAL_TABLE,
+    handler,
+    // The event source mapping's filter: only new outbox items wake the dispatcher.
+    filter: isNewOutboxItem,
+    ...(log && { log }),
+  });
+  const jobs = startMailJobs({ deps: notifyDeps, ...(log && { log }) });
+  return { poller, jobs };
+}
 
 /**
  * The whole system on one machine: emulators up, resources created when missing,
@@ -95,6 +130,7 @@ export async function startLocalStack({
       userPoolId: identity.userPoolId,
     });
 
+    let mail: LocalStack['mail'] | undefined;
     const gateway = createGateway({
       routes: routeList,
       authorize: createJwtAuthorizer({
@@ -119,20 +155,56 @@ export async function startLocalStack({
             return { status: 200, body: { token } };
           },
         },
+        {
+          method: 'POST',
+          path: '/_local/daily-job',
+          run: async (body) => {
+            const parsed = DailyJobRequestSchema.safeParse(safeJson(body));
+            if (!parsed.success) {
+              throw new InvalidInputError([
+                { path: 'body.at', message: 'Send {"at": "<an ISO 8601 instant, with Z or an offset>"}.' },
+              ]);
+            }
+            if (!mail) throw new Error('The mail functions are still starting.');
+            return { status: 200, body: await mail.jobs.runDailyJob(new Date(parsed.data.at)) };
+          },
+        },
       ],
       ...(log && { log }),
     });
+    const closeGateway = async () => {
+      gateway.closeAllConnections();
+      await new Promise((resolve) => gateway.close(resolve));
+    };
     const port = await listen(gateway, gatewayPort);
+    try {
+      // The links in the mails lead to this gateway's console, unless told otherwise.
+      env.APP_URL = process.env.APP_URL ?? `http://localhost:${port}`;
+      Object.assign(process.env, env);
+      // After the seed, whose items the dispatcher has no use for; a change made meanwhile is
+      // still read (the poller starts at the oldest record: see stream-poller.ts).
+      mail = await startMail(clients, log);
+    } catch (error) {
+      await closeGateway();
+      throw error;
+    }
+    const running = mail;
     return {
       url: `http://127.0.0.1:${port}`,
       endpoints,
       identity,
       env,
       seeded,
-      killNow: emulators.killNow,
+      mail: running,
+      killNow: () => {
+        running.poller.stopNow();
+        running.jobs.stopNow();
+        emulators.killNow();
+      },
       stop: async () => {
-        gateway.closeAllConnections();
-        await new Promise((resolve) => gateway.close(resolve));
+        // The mail functions first: they call the emulators until they are told to stop.
+        await Promise.all([running.poller.stop(), running.jobs.stop()]);
+        await closeGateway();
         await emulators.stop();
       },
     };

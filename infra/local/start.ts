@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS } from './emulators.ts';
 import { seedUsers } from './seed-data.ts';
-import { type LocalStack, startLocalStack } from './stack.ts';
+import type { LocalStack } from './stack.ts';
 
 /**
  * `npm start`: the whole of Renfort on this machine. Data is kept in `.local/` across
@@ -16,6 +16,9 @@ const gatewayPort = Number(process.env.PORT ?? 3000);
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 // Node 20 is supported by the pinned SDK; the notice about its 2027 releases is not for this terminal.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Loaded only now: the handlers' logger reads its level when its module loads, and a static import
+// would load it before the two lines above run.
+const { startLocalStack } = await import('./stack.ts');
 
 const started = performance.now();
 if (values.reset) rmSync(dataDir, { recursive: true, force: true });
@@ -46,7 +49,12 @@ try {
   process.exit(1);
 }
 
-const { url, endpoints, seeded } = stack;
+const { url, endpoints, seeded, mail } = stack;
+const paris = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: 'Europe/Paris',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const width = Math.max(...seedUsers.map((u) => u.email.length));
 console.log(`
@@ -57,6 +65,8 @@ Renfort is running locally (ready in ${seconds} s): ${url}
   S3 (s3rver)         ${endpoints.s3}
   SES (mail viewer)   ${endpoints.ses}   (sent mails: ${endpoints.ses}/store)
   Cognito (local)     ${endpoints.cognito}
+  Mail                sent from the table's stream; daily job at 08:00 Europe/Paris (next: ${paris.format(mail.jobs.nextDailyRun)})
+                      as of any instant: POST ${url}/_local/daily-job {"at": "2026-12-01T08:00:00+01:00"}
   Data                ${dataDir}${values.reset ? ' (reset)' : ''}
 
 Seeded users (memberships created ${seeded.users.created}, already there ${seeded.users.unchanged}; the coordination administers them at /admin/users):
