@@ -230,7 +230,27 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
           Limit: limit,
         }),
       );
-      return (Items ?? []).map(outboxItemOf);
+      const found: OutboxItem[] = [];
+      for (const stored of Items ?? []) {
+        try {
+          found.push(outboxItemOf(stored));
+        } catch {
+          // Not an outbox item that can be sent (a poison record): out of the index, so that it
+          // does not hold back the sweep of the others; it stays in its case, marked.
+          await db
+            .send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { pk: stored.pk, sk: stored.sk },
+                UpdateExpression: 'SET poisonedAt = :now REMOVE gsi1pk, gsi1sk',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':now': new Date().toISOString() },
+              }),
+            )
+            .catch(ignoreLostCondition);
+        }
+      }
+      return found;
     },
 
     async pendingDigest(tenant) {

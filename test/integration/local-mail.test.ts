@@ -6,7 +6,7 @@ import {
   DescribeTableCommand,
   type StreamViewType,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parisEightOn } from '../../infra/local/mail-jobs.ts';
@@ -14,6 +14,7 @@ import { ensureTable } from '../../infra/local/provision.ts';
 import { LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
 import { type StreamHandler, startStreamPoller } from '../../infra/local/stream-poller.ts';
 import { addDays } from '../../shared/domain/delais.ts';
+import { createMailRepository } from '../../shared/store/mail-repository.ts';
 import { TABLE_INDEXES } from '../../shared/store/table.ts';
 import { apiClient } from '../helpers/api.ts';
 import { caseIn, send, USERS } from '../helpers/cases.ts';
@@ -219,6 +220,15 @@ describe('the mail dispatcher on DynamoDB Local’s stream', () => {
       }
       expect(poller.stopped).toBe(true);
     }, 30_000);
+
+    it('is taken out of the pending index by the sweep, which goes on with the others', async () => {
+      const mails = createMailRepository(db, LOCAL_TABLE);
+      const items = await mails.pendingOutbox('caf13', new Date(Date.now() + 60_000).toISOString(), 100);
+      expect(items.map((i) => i.caseId)).not.toContain(poisonId);
+      const { Item } = await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: poisonKey }));
+      expect(Item?.gsi1pk).toBeUndefined();
+      expect(Item?.poisonedAt).toEqual(expect.any(String));
+    });
   });
 });
 
