@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { LOCAL_TABLE } from '../../infra/local/stack.ts';
 import { CaseSchema } from '../../shared/domain/case.ts';
 import { verifyChain } from '../../shared/domain/history-chain.ts';
@@ -219,6 +219,39 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
       'coordination',
       'gestionnaire',
     ]);
+
+    // And the dispatcher sent them: 32 mails to the seeded users (other test files may invite
+    // users into the same organisations meanwhile), none of them carrying what users typed.
+    const seeded = new Set<string>(Object.values(USERS));
+    let mails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[] =
+      [];
+    const deadline = Date.now() + 10_000;
+    do {
+      const store = await fetch(`${inject('endpoints').ses}/store`);
+      mails = ((await store.json()) as { emails: typeof mails }).emails.filter((m) =>
+        (m.body.text ?? '').includes(`/dossiers/${id}`),
+      );
+      if (mails.filter((m) => seeded.has(m.destination.to[0] ?? '')).length >= 32) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    expect(mails.filter((m) => seeded.has(m.destination.to[0] ?? ''))).toHaveLength(32);
+    const typed = [
+      COMPLETE_FICHE.signesAlerte,
+      COMPLETE_FICHE.attentes,
+      COMPLETE_FICHE.demandeur?.nom,
+      COMPLETE_FICHE.demandeur?.email,
+      'Priorité du territoire.',
+      'Doublon.',
+      'Compléter la partie RH.',
+      'Restitution au conseil d’administration.',
+      'Rapport diagnostic flash.pdf',
+      'defavorable',
+    ] as string[];
+    for (const mail of mails) {
+      const all = `${mail.subject}\n${mail.body.text}\n${mail.body.html}`;
+      for (const text of typed) expect(all, mail.subject).not.toContain(text);
+      expect(all).not.toMatch(/X-Amz-|\/centres\//);
+    }
   });
 
   it('lets the fed-ifac federation act for cs-mistral, and keeps it away from cs-tilleuls', async () => {
