@@ -91,6 +91,16 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
     return items;
   }
 
+  /** An update of a mail that holds only under its condition; a lost condition means another got there. */
+  async function updateIfStill(
+    ref: MailRef,
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>,
+  ): Promise<void> {
+    await db
+      .send(new UpdateCommand({ TableName: tableName, Key: keyOf(ref), ...input }))
+      .catch(ignoreLostCondition);
+  }
+
   return {
     async recorded(tenant, scope, prefix) {
       const { pk } = keyOf({ tenant, scope, slot: '' });
@@ -155,55 +165,36 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
     },
 
     async release(ref, attempt) {
-      await db
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(ref),
-            UpdateExpression: 'SET #status = :pending REMOVE claimedAt',
-            ConditionExpression: '#status = :sending AND attempts = :attempt',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':sending': 'sending', ':attempt': attempt },
-          }),
-        )
-        .catch(ignoreLostCondition);
+      await updateIfStill(ref, {
+        UpdateExpression: 'SET #status = :pending REMOVE claimedAt',
+        ConditionExpression: '#status = :sending AND attempts = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':sending': 'sending', ':attempt': attempt },
+      });
     },
 
     async markSent(ref, attempt, sentAt, messageId) {
-      await db
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(ref),
-            UpdateExpression:
-              'SET #status = :sent, sentAt = :sentAt, messageId = :messageId REMOVE claimedAt',
-            ConditionExpression: '#status = :sending AND attempts = :attempt',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':sent': 'sent',
-              ':sending': 'sending',
-              ':sentAt': sentAt,
-              ':messageId': messageId,
-              ':attempt': attempt,
-            },
-          }),
-        )
-        .catch(ignoreLostCondition);
+      await updateIfStill(ref, {
+        UpdateExpression: 'SET #status = :sent, sentAt = :sentAt, messageId = :messageId REMOVE claimedAt',
+        ConditionExpression: '#status = :sending AND attempts = :attempt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':sentAt': sentAt,
+          ':messageId': messageId,
+          ':attempt': attempt,
+        },
+      });
     },
 
     async markFailed(ref, failure) {
-      await db
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(ref),
-            UpdateExpression: 'SET #status = :failed, failure = :failure REMOVE claimedAt',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':failure': failure.slice(0, 200) },
-          }),
-        )
-        .catch(ignoreLostCondition);
+      await updateIfStill(ref, {
+        UpdateExpression: 'SET #status = :failed, failure = :failure REMOVE claimedAt',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':failure': failure.slice(0, 200) },
+      });
     },
 
     async outboxDone(item) {
@@ -266,17 +257,11 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
       const at = new Date().toISOString();
       await Promise.all(
         refs.map((ref) =>
-          db
-            .send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: keyOf(ref),
-                UpdateExpression: 'SET digestedAt = :at REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':at': at },
-              }),
-            )
-            .catch(ignoreLostCondition),
+          updateIfStill(ref, {
+            UpdateExpression: 'SET digestedAt = :at REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
         ),
       );
     },
