@@ -1,6 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
-import { refOfTag } from '../../shared/notify/dispatch.ts';
+import { markUndelivered, refOfTag } from '../../shared/notify/dispatch.ts';
 import { notifyDeps } from './notify-deps.ts';
 
 /**
@@ -22,7 +22,7 @@ export async function handler(event: SNSEvent): Promise<void> {
       logger.info('SES event kept as is', { eventType: notice.eventType, tagged: Boolean(ref) });
       continue;
     }
-    await notifyDeps.mails.markFailed(ref, failure);
+    await markUndelivered(notifyDeps.mails, ref, failure);
     logger.warn('Mail not delivered', { scope: ref.scope, failure });
   }
 }

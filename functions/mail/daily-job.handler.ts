@@ -11,6 +11,10 @@ export async function handler(input: unknown): Promise<DailyJobReport> {
   const parsed = InputSchema.safeParse(input ?? {});
   const at = parsed.success && parsed.data.at ? new Date(parsed.data.at) : notifyDeps.now();
   const report = await runDailyJob(notifyDeps, at);
-  logger.info('Daily job ran', { day: report.day, sent: report.sent.length });
+  logger.info('Daily job ran', { day: report.day, sent: report.sent.length, errors: report.errors });
+  // Failures throw once everything else was done: the scheduler retries (a run repeats nothing
+  // already sent) and the error alarm fires.
+  if (report.errors.length > 0)
+    throw new Error(`The daily job failed ${report.errors.length} time(s): ${report.errors[0]}`);
   return report;
 }

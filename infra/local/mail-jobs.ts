@@ -68,7 +68,8 @@ export function startMailJobs({
   let stopped = false;
   let sweepTimer: NodeJS.Timeout | undefined;
   let dailyTimer: NodeJS.Timeout | undefined;
-  let next = nextDailyRun(now());
+  // Today's run first: a stack started after 08:00 runs the day's job at once (a run repeats nothing).
+  let next = parisEightOn(parisDay(now()));
   const running = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);
@@ -82,9 +83,10 @@ export function startMailJobs({
         const outcome = await sweepOutbox(deps, tenant);
         if (outcome.items > 0) {
           log?.(
-            `Mail sweep (${tenant}): ${outcome.items} outbox item(s) left pending, ${outcome.sent} mail(s) sent, ${outcome.errors} error(s)`,
+            `Mail sweep (${tenant}): ${outcome.items} outbox item(s) left pending, ${outcome.sent} mail(s) sent, ${outcome.errors.length} error(s)`,
           );
         }
+        for (const line of outcome.errors) log?.(`Mail sweep (${tenant}): ${line}`);
         lastSweepError = undefined;
       } catch (error) {
         const message = (error as Error).message;
@@ -107,6 +109,7 @@ export function startMailJobs({
     try {
       const report = await runDailyJob(deps, at);
       log?.(`Daily job for ${report.day}: ${report.sent.length} mail(s) sent`);
+      for (const line of report.errors) log?.(`Daily job for ${report.day}: ${line}`);
     } catch (error) {
       log?.(`Daily job for ${parisDay(at)} failed: ${(error as Error).message}`);
     }

@@ -6,7 +6,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../shared/domain/errors.ts';
+import { HOLIDAY_YEARS } from '../../shared/domain/delais.ts';
+import { InvalidInputError, NotFoundError, ServiceUnavailableError } from '../../shared/domain/errors.ts';
 import { routeList } from '../../shared/http/routes.ts';
 import { docsRoutes } from './docs.ts';
 import { type EmulatorEndpoints, type EmulatorPorts, startEmulators } from './emulators.ts';
@@ -58,7 +59,16 @@ export function localClients(endpoints: EmulatorEndpoints) {
 }
 
 const TokenRequestSchema = z.strictObject({ email: z.email().toLowerCase() });
-const DailyJobRequestSchema = z.strictObject({ at: z.iso.datetime({ offset: true }) });
+/** An instant whose days the délais can count: the years of the holiday table, a few days inside. */
+const DailyJobRequestSchema = z.strictObject({
+  at: z.iso.datetime({ offset: true }).refine(
+    (at) => {
+      const year = new Date(at).getUTCFullYear();
+      return year >= HOLIDAY_YEARS.from && year <= HOLIDAY_YEARS.to - 1;
+    },
+    `A year from ${HOLIDAY_YEARS.from} to ${HOLIDAY_YEARS.to - 1}`,
+  ),
+});
 
 /**
  * The mail functions of DESIGN.md §7 in this process: the dispatcher on the table's stream, the
@@ -162,10 +172,13 @@ export async function startLocalStack({
             const parsed = DailyJobRequestSchema.safeParse(safeJson(body));
             if (!parsed.success) {
               throw new InvalidInputError([
-                { path: 'body.at', message: 'Send {"at": "<an ISO 8601 instant, with Z or an offset>"}.' },
+                {
+                  path: 'body.at',
+                  message: `Send {"at": "<an ISO 8601 instant, with Z or an offset, from ${HOLIDAY_YEARS.from} to ${HOLIDAY_YEARS.to - 1}>"}.`,
+                },
               ]);
             }
-            if (!mail) throw new Error('The mail functions are still starting.');
+            if (!mail) throw new ServiceUnavailableError('The mail functions are still starting: try again.');
             return { status: 200, body: await mail.jobs.runDailyJob(new Date(parsed.data.at)) };
           },
         },

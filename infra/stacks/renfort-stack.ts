@@ -422,9 +422,11 @@ export class RenfortStack extends Stack {
     new Alarm(this, 'MailDispatchFailuresAlarm', {
       alarmDescription:
         'The mail dispatcher gave up on stream records (see the MailDispatchFailures queue); the sweep sends their mails again.',
-      metric: dispatchFailures.metricApproximateNumberOfMessagesVisible({
+      // New messages, not those visible: nobody reads the queue, so a count of visible messages
+      // would stay above the threshold and the alarm would tell of the first failure only.
+      metric: dispatchFailures.metricNumberOfMessagesSent({
         period: Duration.minutes(5),
-        statistic: 'Maximum',
+        statistic: 'Sum',
       }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -14,6 +14,11 @@ export interface PlannedMail {
   kind: 'action' | 'information';
   /** Only the accusé de réception goes to the author of the change as well. */
   includesAuthor: boolean;
+  /**
+   * May wait for the recipient's daily digest: the information mails, but for the accusé de
+   * réception, whose date of receipt and service in charge a digest line would not carry.
+   */
+  digestible: boolean;
 }
 
 /** Who must act after each event (the action mail); every other audience is informed. */
@@ -44,6 +49,12 @@ export function plannedMails(notification: Notification, facts: MailFacts): Plan
       receipt ? 'submit-fiche.accuse-reception' : `${kebab(notification.template)}.${kind}`
     ) as CaseMailTemplateId;
     if (!(templateId in CASE_MAIL_TEMPLATES)) throw new RangeError(`No mail ${templateId}`);
-    return { templateId, audience, kind, includesAuthor: receipt };
+    return {
+      templateId,
+      audience,
+      kind,
+      includesAuthor: receipt,
+      digestible: kind === 'information' && !receipt,
+    };
   });
 }

@@ -165,8 +165,9 @@ export function mailInputOf(
     expected: expected?.expected ?? '',
     actor: expected?.actor ?? '',
     link: `${appUrl.replace(/\/+$/, '')}/dossiers/${encodeURIComponent(facts.caseId)}`,
-    avisReceived: facts.avisReceived,
-    avisRequested: facts.avisRequested,
+    // The counts say something only while the avis are awaited.
+    avisReceived: status === 'saisine_concertee' ? facts.avisReceived : 0,
+    avisRequested: status === 'saisine_concertee' ? facts.avisRequested : 0,
     receivedOn: frenchDate(parisDay(facts.at)),
     service: options.service ?? DEFAULT_SERVICE,
     contact: options.contact,

@@ -1,3 +1,4 @@
+import { inAudience } from '../access/policy.ts';
 import type { CaseRecord } from '../domain/case.ts';
 import { addDays, type Day, parisDay } from '../domain/delais.ts';
 import type { Membership } from '../domain/membership.ts';
@@ -26,7 +27,10 @@ export const REMIND_DAYS_BEFORE = 2;
 
 export interface DailyJobReport {
   day: Day;
+  /** What this run sent (not what an earlier run of the day did). */
   sent: { caseId?: string; template: string; kind: string; to: string }[];
+  /** What failed (the others went on); the run is to be tried again. */
+  errors: string[];
 }
 
 /** Who must act on a case's current step: for an avis, the consulted partenaires still silent. */
@@ -62,7 +66,7 @@ export function lateMembers(
 export async function runDailyJob(deps: DailyJobDeps, at: Date): Promise<DailyJobReport> {
   const day = parisDay(at);
   const createdAt = at.toISOString();
-  const report: DailyJobReport = { day, sent: [] };
+  const report: DailyJobReport = { day, sent: [], errors: [] };
   const note = (mails: MailRecord[]) =>
     report.sent.push(
       ...mails.map((m) => ({
@@ -72,6 +76,14 @@ export async function runDailyJob(deps: DailyJobDeps, at: Date): Promise<DailyJo
         to: m.to,
       })),
     );
+  /** One case or one digest failing (the mail service down a moment) does not stop the others. */
+  const each = async (what: string, work: () => Promise<MailRecord[]>) => {
+    try {
+      note(await work());
+    } catch (error) {
+      report.errors.push(`${what}: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 300));
+    }
+  };
 
   for (const tenant of deps.tenants) {
     const [cases, members] = await Promise.all([
@@ -79,97 +91,126 @@ export async function runDailyJob(deps: DailyJobDeps, at: Date): Promise<DailyJo
       deps.recipients.members(tenant),
     ]);
     for (const record of cases) {
-      const deadline = record.deadline;
-      if (!deadline || deadline.dueAt === day) continue;
-      const kind = deadline.dueAt > day ? 'rappel' : 'retard';
-      const input = await caseMailInput(deps, mailFactsOf(record, record.updatedAt));
-      const late = lateMembers(record, members);
-      const recipients: { member: Membership; template: 'rappel' | 'retard' | 'escalade' }[] =
-        late.members.map((member) => ({ member, template: kind }));
-      // The coordinateur hears of a delay, unless it is the one late.
-      if (kind === 'retard' && !late.coordination) {
-        for (const member of membersOf(members, 'coordination', mailFactsOf(record, record.updatedAt))) {
-          recipients.push({ member, template: 'escalade' });
-        }
-      }
-      const prefix = `J#${deadline.step}#${deadline.dueAt}#`;
-      const recorded = new Map(
-        (await deps.mails.recorded(tenant, record.id, prefix)).map((mail) => [mail.slot, mail]),
-      );
-      const mails: MailRecord[] = [];
-      for (const { member, template } of recipients) {
-        const ref = { tenant, scope: record.id, slot: `${prefix}${template}#${member.userId}` };
-        const known = recorded.get(ref.slot);
-        if (known) {
-          mails.push(known);
-          continue;
-        }
-        const mail = caseMail(ref, template, template, member, input, createdAt, false);
-        if (await deps.mails.record(mail)) mails.push(mail);
-      }
-      note(
-        (
-          await sendAll(
-            deps,
-            mails.filter((m) => m.status === 'pending' || m.status === 'sending'),
-          )
-        ).sent,
+      await each(`case ${record.id}`, () => remind(deps, record, day, createdAt, members));
+    }
+    const kept = await deps.mails.pendingDigest(tenant);
+    const byUser = new Map<string, MailRecord[]>();
+    for (const mail of kept) byUser.set(mail.userId, [...(byUser.get(mail.userId) ?? []), mail]);
+    const scope = `digest:${day}`;
+    const already = new Map((await deps.mails.recorded(tenant, scope, '')).map((m) => [m.slot, m]));
+    for (const [userId, items] of byUser) {
+      await each(`digest of ${userId}`, () =>
+        sendDigest(deps, { tenant, scope, day, createdAt, userId, items }, members, already.get(userId)),
       );
     }
-    note(await sendDigests(deps, tenant, day, createdAt, members));
   }
   return report;
 }
 
-/** One digest per user with information mails kept for it; a digest already recorded today is reused. */
-async function sendDigests(
+/** The reminder, or the overdue notice and escalation, of a case whose step falls due near `day`. */
+async function remind(
   deps: NotifyDeps,
-  tenant: string,
+  record: CaseRecord,
   day: Day,
   createdAt: string,
   members: Membership[],
 ): Promise<MailRecord[]> {
-  const kept = await deps.mails.pendingDigest(tenant);
-  const byUser = new Map<string, MailRecord[]>();
-  for (const mail of kept) byUser.set(mail.userId, [...(byUser.get(mail.userId) ?? []), mail]);
-  const scope = `digest:${day}`;
-  const already = new Map((await deps.mails.recorded(tenant, scope, '')).map((m) => [m.slot, m]));
-  const sent: MailRecord[] = [];
-  for (const [userId, items] of byUser) {
-    const member = members.find((m) => m.userId === userId);
-    let digest = already.get(userId);
-    if (!digest) {
-      if (!member?.enabled) {
-        // Nobody to gather them for any more.
-        await deps.mails.digested(items);
-        continue;
-      }
-      const ordered = [...items].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-      const ref = { tenant, scope, slot: userId };
-      digest = {
-        ...ref,
-        id: mailIdOf(ref),
-        template: 'digest',
-        kind: 'digest',
-        userId,
-        to: member.email,
-        status: 'pending',
-        createdAt,
-        attempts: 0,
-        mail: renderMail(DIGEST_TEMPLATE, {
-          day: frenchDate(day),
-          items: ordered.flatMap((m) => (m.digestLine ? [m.digestLine] : [])),
-          service: deps.settings.service ?? DEFAULT_SERVICE,
-          contact: deps.settings.contact,
-        }),
-        covers: ordered.map(({ tenant: t, scope: s, slot }) => ({ tenant: t, scope: s, slot })),
-      };
-      if (!(await deps.mails.record(digest))) continue;
+  const deadline = record.deadline;
+  if (!deadline || deadline.dueAt === day) return [];
+  const kind = deadline.dueAt > day ? 'rappel' : 'retard';
+  const facts = mailFactsOf(record, record.updatedAt);
+  const input = await caseMailInput(deps, facts);
+  const late = lateMembers(record, members);
+  const recipients: { member: Membership; template: 'rappel' | 'retard' | 'escalade' }[] = late.members.map(
+    (member) => ({ member, template: kind }),
+  );
+  // The coordinateur hears of a delay, unless it is the one late.
+  if (kind === 'retard' && !late.coordination) {
+    for (const member of membersOf(members, 'coordination', facts)) {
+      recipients.push({ member, template: 'escalade' });
     }
-    const outcome = await sendAll(deps, [digest]);
-    sent.push(...outcome.sent);
-    // Gathered: out of the pending digest, whether sent now or by an earlier run.
-    await deps.mails.digested(digest.covers ?? []);
   }
-  return sent;
+  const prefix = `J#${deadline.step}#${deadline.dueAt}#`;
+  const recorded = new Map(
+    (await deps.mails.recorded(record.tenant, record.id, prefix)).map((mail) => [mail.slot, mail]),
+  );
+  const mails: MailRecord[] = [];
+  for (const { member, template } of recipients) {
+    const ref = { tenant: record.tenant, scope: record.id, slot: `${prefix}${template}#${member.userId}` };
+    const known = recorded.get(ref.slot);
+    if (known) {
+      mails.push(known);
+      continue;
+    }
+    const mail = caseMail(ref, template, template, member, input, createdAt);
+    if (await deps.mails.record(mail)) mails.push(mail);
+  }
+  return (await sendAll(deps, mails)).sent;
+}
+
+interface DigestOf {
+  tenant: string;
+  scope: string;
+  day: Day;
+  createdAt: string;
+  userId: string;
+  /** The information mails kept for this user. */
+  items: MailRecord[];
+}
+
+/**
+ * A user's digest of the day: its kept information mails, each asked again whether the user still
+ * is in its audience (a user moved to another organisation since is not told). A digest already
+ * recorded today (by an earlier run) is sent if it is still to send, never built again.
+ */
+async function sendDigest(
+  deps: NotifyDeps,
+  of: DigestOf,
+  members: Membership[],
+  recorded: MailRecord | undefined,
+): Promise<MailRecord[]> {
+  const member = members.find((m) => m.userId === of.userId);
+  let digest = recorded;
+  if (!digest) {
+    const still = of.items.filter(
+      (m) =>
+        member?.enabled &&
+        member.email &&
+        (!m.audience || !m.relations || inAudience(member, m.audience, m.relations)),
+    );
+    // What the user may no longer hear of leaves the pending digest untold.
+    const gone = of.items.filter((m) => !still.includes(m));
+    if (gone.length > 0) await deps.mails.digested(gone);
+    if (!member || still.length === 0) return [];
+    const ordered = [...still].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const ref = { tenant: of.tenant, scope: of.scope, slot: of.userId };
+    digest = {
+      ...ref,
+      id: mailIdOf(ref),
+      template: 'digest',
+      kind: 'digest',
+      userId: of.userId,
+      to: member.email,
+      status: 'pending',
+      createdAt: of.createdAt,
+      attempts: 0,
+      mail: renderMail(DIGEST_TEMPLATE, {
+        day: frenchDate(of.day),
+        items: ordered.flatMap((m) => (m.digestLine ? [m.digestLine] : [])),
+        service: deps.settings.service ?? DEFAULT_SERVICE,
+        contact: deps.settings.contact,
+      }),
+      covers: ordered.map(({ tenant, scope, slot }) => ({ tenant, scope, slot })),
+    };
+    if (!(await deps.mails.record(digest))) return [];
+  }
+  const outcome = await sendAll(deps, [digest]);
+  const covers = digest.covers ?? [];
+  // A digest the mail service refused: each mail it gathered shows as failed in its case's log.
+  for (const failed of outcome.failed) {
+    for (const ref of failed.covers ?? []) await deps.mails.markFailed(ref, 'digest refused');
+  }
+  // Gathered: out of the pending digest, whether sent now or by an earlier run.
+  await deps.mails.digested(covers);
+  return outcome.sent;
 }

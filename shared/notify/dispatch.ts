@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { inAudience } from '../access/policy.ts';
+import type { Audience } from '../domain/case.ts';
 import type { Membership } from '../domain/membership.ts';
 import { plannedMails } from '../mail/event-mails.ts';
 import { type MailFacts, type MailInput, mailInputOf } from '../mail/mail-input.ts';
 import { CASE_MAIL_TEMPLATES, type CaseMailTemplateId, digestItemOf, renderMail } from '../mail/templates.ts';
 import {
   type MailKind,
+  type MailLog,
   type MailRecord,
   type MailRef,
   MailRejected,
@@ -24,11 +26,19 @@ import {
 export const STALE_CLAIM_MS = 5 * 60_000;
 
 export interface DispatchOutcome {
+  /** Sent by this call. */
   sent: MailRecord[];
+  /** Refused by the mail service in this call. */
   failed: MailRecord[];
   /** Kept for the recipients' daily digests. */
   digest: MailRecord[];
+  /** Already sent or failed before this call. */
+  settled: MailRecord[];
 }
+
+/** Whether a mail needs nothing more: sent, failed, or kept for a digest. */
+const isSettled = (status: MailRecord['status']) =>
+  status === 'sent' || status === 'failed' || status === 'digest';
 
 const seq6 = (n: number) => String(n).padStart(6, '0');
 
@@ -63,7 +73,8 @@ export function membersOf(
   audience: Parameters<typeof inAudience>[1],
   facts: MailFacts,
 ): Membership[] {
-  return members.filter((m) => m.enabled && inAudience(m, audience, facts));
+  // A membership without an address cannot be mailed (and is not sent a mail without a recipient).
+  return members.filter((m) => m.enabled && m.email && inAudience(m, audience, facts));
 }
 
 /** What the mails of a case say of it: the facts, with the centre's name and the settings. */
@@ -81,9 +92,10 @@ export function caseMail(
   member: Membership,
   input: MailInput,
   createdAt: string,
-  forDigest: boolean,
+  digest?: { audience: Audience; facts: MailFacts },
 ): MailRecord {
   const template = CASE_MAIL_TEMPLATES[templateId];
+  const forDigest = digest !== undefined;
   return {
     ...ref,
     id: mailIdOf(ref),
@@ -95,7 +107,13 @@ export function caseMail(
     createdAt,
     mail: renderMail(template, input),
     attempts: 0,
-    ...(forDigest && { digestLine: digestItemOf(template, input) }),
+    // Kept for the digest with who it was for, so that the digest asks again whether the user
+    // still is: a user moved to another organisation by then is not told.
+    ...(digest && {
+      digestLine: digestItemOf(template, input),
+      audience: digest.audience,
+      relations: { tenant: digest.facts.tenant, context: digest.facts.context },
+    }),
   };
 }
 
@@ -113,7 +131,7 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
       .filter((member) => plan.includesAuthor || member.userId !== item.authorSub)
       .map((member) => ({ plan, member })),
   );
-  const informed = lines.filter((l) => l.plan.kind === 'information').map((l) => l.member.userId);
+  const informed = lines.filter((l) => l.plan.digestible).map((l) => l.member.userId);
   const preferences = await deps.recipients.preferences([...new Set(informed)]);
   const existing = new Map(recorded.map((mail) => [mail.slot, mail]));
 
@@ -129,15 +147,23 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
       mails.push(known);
       continue;
     }
-    const forDigest =
-      plan.kind === 'information' && preferences.get(member.userId)?.information === 'daily_digest';
-    const mail = caseMail(ref, plan.templateId, plan.kind, member, input, item.createdAt, forDigest);
+    const forDigest = plan.digestible && preferences.get(member.userId)?.information === 'daily_digest';
+    const mail = caseMail(
+      ref,
+      plan.templateId,
+      plan.kind,
+      member,
+      input,
+      item.createdAt,
+      forDigest ? { audience: plan.audience, facts } : undefined,
+    );
     // Recorded by a concurrent run meanwhile: that run sends it.
     if (await deps.mails.record(mail)) mails.push(mail);
   }
   const outcome = await sendAll(deps, mails);
-  const done = outcome.sent.length + outcome.failed.length + outcome.digest.length === mails.length;
-  if (done && mails.length === lines.length) await deps.mails.outboxDone(item);
+  const settled =
+    outcome.sent.length + outcome.failed.length + outcome.digest.length + outcome.settled.length;
+  if (settled === mails.length && mails.length === lines.length) await deps.mails.outboxDone(item);
   return outcome;
 }
 
@@ -147,13 +173,11 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
  * every mail was tried), so that the stream or the sweep tries again.
  */
 export async function sendAll(deps: NotifyDeps, mails: MailRecord[]): Promise<DispatchOutcome> {
-  const outcome: DispatchOutcome = { sent: [], failed: [], digest: [] };
+  const outcome: DispatchOutcome = { sent: [], failed: [], digest: [], settled: [] };
   const results = await Promise.allSettled(
     mails.map(async (mail) => {
-      if (mail.status === 'pending' || mail.status === 'sending') {
-        return { mail, status: await sendRecorded(deps, mail) };
-      }
-      return { mail, status: mail.status };
+      if (!isSettled(mail.status)) return { mail, status: await sendRecorded(deps, mail) };
+      return { mail, status: mail.status === 'digest' ? 'digest' : 'settled' };
     }),
   );
   let error: unknown;
@@ -166,6 +190,7 @@ export async function sendAll(deps: NotifyDeps, mails: MailRecord[]): Promise<Di
     if (status === 'sent') outcome.sent.push(mail);
     if (status === 'failed') outcome.failed.push(mail);
     if (status === 'digest') outcome.digest.push(mail);
+    if (status === 'settled') outcome.settled.push(mail);
   }
   if (error !== undefined) throw error;
   return outcome;
@@ -198,22 +223,50 @@ export async function sendRecorded(
   return 'sent';
 }
 
-/** The sweep: outbox items the stream left pending for over `olderThanMs`, dispatched again. */
+/** How many sweeps may fail on one outbox item before it is given up (an hour at one sweep every 5 minutes). */
+export const SWEEP_ATTEMPTS = 12;
+
+export interface SweepOutcome {
+  items: number;
+  sent: number;
+  /** One line per item that failed again, and per item given up. */
+  errors: string[];
+  givenUp: number;
+}
+
+/**
+ * The sweep: outbox items the stream left pending for over `olderThanMs`, dispatched again. An item
+ * that keeps failing is given up after `SWEEP_ATTEMPTS` sweeps, so that it neither loops forever
+ * nor holds back the items behind it; its failures are reported, for the caller to alarm on.
+ */
 export async function sweepOutbox(
   deps: NotifyDeps,
   tenant: string,
   olderThanMs = 60_000,
-): Promise<{ items: number; sent: number; errors: number }> {
+): Promise<SweepOutcome> {
   const before = new Date(deps.now().getTime() - olderThanMs).toISOString();
   const items = await deps.mails.pendingOutbox(tenant, before, 100);
-  let sent = 0;
-  let errors = 0;
+  const outcome: SweepOutcome = { items: items.length, sent: 0, errors: [], givenUp: 0 };
   for (const item of items) {
     try {
-      sent += (await dispatchOutbox(deps, item)).sent.length;
-    } catch {
-      errors += 1;
+      outcome.sent += (await dispatchOutbox(deps, item)).sent.length;
+    } catch (error) {
+      const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300);
+      const next = await deps.mails.outboxFailed(item, reason, SWEEP_ATTEMPTS);
+      if (next === 'given-up') outcome.givenUp += 1;
+      outcome.errors.push(`${item.caseId} #${item.seq}.${item.index} (${next}): ${reason}`);
     }
   }
-  return { items: items.length, sent, errors };
+  return outcome;
+}
+
+/**
+ * A mail SES reports as bounced or complained of: `failed` in its log. A digest that did not
+ * arrive fails each mail it gathered too, so every case's log says who was never reached.
+ */
+export async function markUndelivered(mails: MailLog, ref: MailRef, failure: string): Promise<void> {
+  await mails.markFailed(ref, failure);
+  if (!ref.scope.startsWith('digest:')) return;
+  const [digest] = await mails.recorded(ref.tenant, ref.scope, ref.slot);
+  for (const covered of digest?.covers ?? []) await mails.markFailed(covered, failure);
 }

@@ -1,4 +1,4 @@
-import type { CaseRecord, Notification } from '../domain/case.ts';
+import type { Audience, CaseRecord, Notification, RelationContext } from '../domain/case.ts';
 import type { Day } from '../domain/delais.ts';
 import type { MailKind } from '../domain/mail-log.ts';
 import type { Membership } from '../domain/membership.ts';
@@ -68,6 +68,9 @@ export interface MailRecord extends MailRef {
   covers?: MailRef[];
   /** For a mail kept for the digest: the short line it shows there. */
   digestLine?: { centre: string; step: string; summary: string; link: string };
+  /** For a mail kept for the digest: who it is for, asked again when the digest is built. */
+  audience?: Audience;
+  relations?: { tenant: string; context: RelationContext };
 }
 
 export interface MailLog {
@@ -87,6 +90,11 @@ export interface MailLog {
   markFailed(ref: MailRef, failure: string): Promise<void>;
   /** The outbox item is fully dispatched: out of the pending index. */
   outboxDone(item: OutboxItem): Promise<void>;
+  /**
+   * Counts a failed dispatch of an outbox item by the sweep; after `giveUpAfter` of them the item
+   * leaves the pending index (marked abandoned). Says which.
+   */
+  outboxFailed(item: OutboxItem, reason: string, giveUpAfter: number): Promise<'again' | 'given-up'>;
   /** Outbox items still pending, written before `before` (ISO instant): what the stream missed. */
   pendingOutbox(tenant: string, before: string, limit: number): Promise<OutboxItem[]>;
   /** Information mails kept for the digest and not yet gathered. */

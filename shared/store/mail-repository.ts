@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import { CASE_EVENT_TYPES, CASE_STATUSES } from '../domain/case.ts';
 import { DELAI_STEPS } from '../domain/delais.ts';
+import { logger } from '../logger.ts';
 import type { MailLog, MailRecord, MailRef, OutboxItem } from '../notify/ports.ts';
 import { keys } from './keys.ts';
 
@@ -91,15 +92,13 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
     return items;
   }
 
-  /** An update of a mail that holds only under its condition; a lost condition means another got there. */
-  async function updateIfStill(
-    ref: MailRef,
-    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>,
-  ): Promise<void> {
-    await db
-      .send(new UpdateCommand({ TableName: tableName, Key: keyOf(ref), ...input }))
-      .catch(ignoreLostCondition);
+  type UpdateInput = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>;
+
+  /** An update that holds only under its condition; a lost condition means another got there. */
+  async function updateIfStillKey(Key: Record<string, unknown>, input: UpdateInput): Promise<void> {
+    await db.send(new UpdateCommand({ TableName: tableName, Key, ...input })).catch(ignoreLostCondition);
   }
+  const updateIfStill = (ref: MailRef, input: UpdateInput) => updateIfStillKey(keyOf(ref), input);
 
   return {
     async recorded(tenant, scope, prefix) {
@@ -211,6 +210,28 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
         .catch(ignoreLostCondition);
     },
 
+    async outboxFailed(item, reason, giveUpAfter) {
+      const Key = { pk: keys.casePk(item.tenant, item.caseId), sk: keys.outboxSk(item.seq, item.index) };
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key,
+          UpdateExpression: 'SET lastFailure = :reason ADD sweepFailures :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':reason': reason, ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      if (((Attributes?.sweepFailures as number) ?? 0) < giveUpAfter) return 'again';
+      await updateIfStillKey(Key, {
+        UpdateExpression: 'SET abandonedAt = :now REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      });
+      logger.error('Outbox item given up', { caseId: item.caseId, seq: item.seq, index: item.index, reason });
+      return 'given-up';
+    },
+
     async pendingOutbox(tenant, before, limit) {
       const { Items } = await db.send(
         new QueryCommand({
@@ -225,20 +246,22 @@ export function createMailRepository(db: DynamoDBDocumentClient, tableName: stri
       for (const stored of Items ?? []) {
         try {
           found.push(outboxItemOf(stored));
-        } catch {
+        } catch (error) {
           // Not an outbox item that can be sent (a poison record): out of the index, so that it
           // does not hold back the sweep of the others; it stays in its case, marked.
-          await db
-            .send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: { pk: stored.pk, sk: stored.sk },
-                UpdateExpression: 'SET poisonedAt = :now REMOVE gsi1pk, gsi1sk',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':now': new Date().toISOString() },
-              }),
-            )
-            .catch(ignoreLostCondition);
+          await updateIfStillKey(
+            { pk: stored.pk, sk: stored.sk },
+            {
+              UpdateExpression: 'SET poisonedAt = :now REMOVE gsi1pk, gsi1sk',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':now': new Date().toISOString() },
+            },
+          );
+          logger.error('Outbox item set aside: not readable', {
+            pk: stored.pk,
+            sk: stored.sk,
+            reason: (error as Error).message,
+          });
         }
       }
       return found;

@@ -1,14 +1,12 @@
 import { SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
 import { type Mailer, MailRejected } from '../notify/ports.ts';
 
-/** Errors after which sending the same mail again cannot succeed. */
-const FINAL_ERRORS = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'InvalidParameterValue',
-  'AccountSendingPausedException',
-  'ConfigurationSetSendingPausedException',
-]);
+/**
+ * Errors about this one message, after which sending it again cannot succeed. Errors about the
+ * account or the configuration (sending paused, sender domain not verified) are not among them:
+ * they are retried, and alarm, until someone fixes them; the mail is not lost meanwhile.
+ */
+const FINAL_ERRORS = new Set(['MessageRejected', 'InvalidParameterValue']);
 
 export interface SesMailerOptions {
   from: string;

@@ -15,6 +15,7 @@ export function memoryMailLog() {
   const mails = new Map<string, MailRecord>();
   const outbox = new Map<string, OutboxItem>();
   const digestPending = new Set<string>();
+  const sweepFailures = new Map<string, number>();
   const key = (ref: MailRef) => `${ref.tenant}|${ref.scope}|${ref.slot}`;
   const outboxKey = (item: OutboxItem) =>
     `${item.tenant}|${item.caseId}|${keys.outboxSk(item.seq, item.index)}`;
@@ -63,6 +64,14 @@ export function memoryMailLog() {
     },
     async outboxDone(item) {
       outbox.delete(outboxKey(item));
+    },
+    async outboxFailed(item, _reason, giveUpAfter) {
+      const k = outboxKey(item);
+      const failures = (sweepFailures.get(k) ?? 0) + 1;
+      sweepFailures.set(k, failures);
+      if (failures < giveUpAfter) return 'again';
+      outbox.delete(k);
+      return 'given-up';
     },
     async pendingOutbox(tenant, before, limit) {
       return [...outbox.values()]

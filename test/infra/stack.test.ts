@@ -261,7 +261,7 @@ describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
     ]);
   });
 
-  it('keeps the failures queue encrypted, over TLS only, for 14 days, and alarms on its first message', () => {
+  it('keeps the failures queue encrypted, over TLS only, for 14 days, and alarms on each new message', () => {
     const [queueId, queue] = onlyResource('AWS::SQS::Queue');
     expect(queue.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
@@ -282,7 +282,8 @@ describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
     const alarm = queueAlarms[0] as (typeof queueAlarms)[number];
     expect(alarm.Properties).toMatchObject({
       Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,

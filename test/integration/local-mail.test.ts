@@ -240,6 +240,10 @@ describe('POST /_local/daily-job', () => {
     ['a local time without its offset', { body: { at: '2026-12-01T08:00:00' } }],
     ['an unknown field', { body: { at: '2026-12-01T08:00:00Z', tenant: 'caf99' } }],
     ['a body that is not JSON', { rawBody: 'at=2026-12-01T08:00:00Z' }],
+    ['a year before the holiday table', { body: { at: '0050-06-01T08:00:00Z' } }],
+    ['year 0', { body: { at: '0000-01-01T00:00:00Z' } }],
+    ['the last instant of 9999', { body: { at: '9999-12-31T23:30:00Z' } }],
+    ['the last days of the holiday table', { body: { at: '2099-12-31T08:00:00Z' } }],
   ])('refuses %s with a 400 naming body.at', async (_name, request) => {
     const res = await api.call('POST', '/_local/daily-job', request);
     expect(res.status).toBe(400);

@@ -81,6 +81,19 @@ describe('mailInputOf', () => {
     });
   });
 
+  it('gives the counts of avis only while they are awaited', () => {
+    const later = mailInputOf(
+      mailFactsOf(exampleRecord('restitution_a_faire', '2026-06-01'), EXAMPLE_AT),
+      CENTRE,
+      APP_URL,
+      {
+        contact: CONTACT,
+      },
+    );
+    expect([later.avisReceived, later.avisRequested]).toEqual([0, 0]);
+    expect(renderMail(CASE_MAIL_TEMPLATES.escalade, later).text).not.toContain('avis sur');
+  });
+
   it('has no due date once the case is closed', () => {
     const input = mailInputOf(mailFactsOf(exampleRecord('refusee'), EXAMPLE_AT), CENTRE, APP_URL, {
       contact: CONTACT,

@@ -132,4 +132,59 @@ describe('the daily job', () => {
     const log = await deps.mails.caseMails('caf13', saisine.id);
     expect(log.find((m) => m.to === 'ca.tilleuls@example.org')?.status).toBe('digest');
   });
+
+  it('does not tell in a digest what its user may no longer see: moved to a funder not consulted', async () => {
+    const { deps, members, preferences, recording } = memoryNotifyDeps({ now: () => at8('2026-03-10') });
+    preferences.set('sub-etat', { information: 'daily_digest' });
+    const accepted = recordOf(
+      applyAll(caseIn('saisine_concertee'), [
+        event({ type: 'GIVE_AVIS', avis: 'favorable' }, actors.caf13),
+        event({ type: 'ACCEPT', prestataireId: 'singuliers-co' }, actors.coordinateur),
+      ]),
+      { updatedAt: '2026-03-10T10:00:00.000Z' },
+    );
+    await dispatchOutbox(deps, {
+      tenant: 'caf13',
+      caseId: accepted.id,
+      seq: 6,
+      index: 0,
+      notification: { template: 'ACCEPT', to: ['gestionnaire', 'prestataire', 'consulted-partenaires'] },
+      facts: mailFactsOf(accepted, accepted.updatedAt),
+      authorSub: actors.coordinateur.sub,
+      createdAt: accepted.updatedAt,
+    });
+    expect(recording.sent.map((m) => m.to)).not.toContain('politique-ville@etat.example.org');
+    // Before 8:00 the coordination moves État's user to the Région, which was not consulted.
+    const moved = members.find((m) => m.userId === 'sub-etat');
+    if (moved) moved.organisationId = 'region';
+    const report = await runDailyJob(deps, at8('2026-03-11'));
+    expect(report.sent).toEqual([]);
+    expect(recording.sent.map((m) => m.to)).not.toContain('politique-ville@etat.example.org');
+    expect(await deps.mails.pendingDigest('caf13')).toEqual([]);
+  });
+
+  it('goes on with the other cases and digests when one fails, and reports the failure', async () => {
+    const { deps, due, recording } = memoryNotifyDeps({ now: () => at8('2026-03-11') });
+    due.records = [
+      waiting('rapport_a_valider', '2026-03-13', { id: 'c-01jq7k9m2x3v4b5n6p7q8r9s0a' }),
+      waiting('diagnostic_en_cours', '2026-03-13', { id: 'c-01jq7k9m2x3v4b5n6p7q8r9s0b' }),
+    ];
+    const send = deps.mailer.send;
+    let calls = 0;
+    deps.mailer = {
+      send: async (mail) => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+        return send(mail);
+      },
+    };
+    const first = await runDailyJob(deps, at8('2026-03-11'));
+    expect(first.errors).toEqual([expect.stringContaining('Throttling: Rate exceeded')]);
+    expect(sentLines(first)).toEqual(['rappel → consultant@singuliers.example.org']);
+    // The run again (the scheduler's retry): the one left is sent, nothing twice.
+    const second = await runDailyJob(deps, at8('2026-03-11'));
+    expect(second.errors).toEqual([]);
+    expect(sentLines(second)).toEqual(['rappel → ca.tilleuls@example.org']);
+    expect(recording.sent).toHaveLength(2);
+  });
 });

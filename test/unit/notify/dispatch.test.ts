@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, CaseRecord, Notification } from '../../../shared/domain/case.ts';
 import { mailFactsOf } from '../../../shared/mail/mail-input.ts';
-import { dispatchOutbox, STALE_CLAIM_MS, sweepOutbox } from '../../../shared/notify/dispatch.ts';
+import {
+  dispatchOutbox,
+  markUndelivered,
+  STALE_CLAIM_MS,
+  SWEEP_ATTEMPTS,
+  sweepOutbox,
+} from '../../../shared/notify/dispatch.ts';
 import { MailRejected, type OutboxItem } from '../../../shared/notify/ports.ts';
 import { applyEvent } from '../../../workflows/case-workflow.ts';
 import { AT, actors, applyAll, caseIn, event, recordOf } from '../../helpers/case-fixtures.ts';
@@ -113,13 +119,27 @@ describe('the dispatcher', () => {
   it('keeps information mails for the digest of users who chose it, and sends them their action mails', async () => {
     const { deps, preferences, recording } = memoryNotifyDeps(clock());
     preferences.set('sub-cs-tilleuls', { information: 'daily_digest' });
-    preferences.set('sub-caf13-coordination', { information: 'daily_digest' });
-    const [item] = submitted().items as [OutboxItem];
+    preferences.set('sub-etat', { information: 'daily_digest' });
+    const saisine = MAIL_EXPECTATIONS.find(
+      (e) => e.name === 'OPEN_SAISINE',
+    ) as (typeof MAIL_EXPECTATIONS)[number];
+    const [item] = change(CENTRE_KINDS[0], saisine).items as [OutboxItem];
     const outcome = await dispatchOutbox(deps, item);
-    // The coordinateur must act: its mail cannot wait; the accusé de réception is information.
-    expect(recording.sent.map((m) => m.to)).toEqual(['coordination@caf13.example.org']);
+    // État must give its avis: its mail cannot wait; the centre's information can.
+    expect(recording.sent.map((m) => m.to)).toContain('politique-ville@etat.example.org');
     expect(outcome.digest.map((m) => [m.template, m.to, m.status])).toEqual([
-      ['submit-fiche.accuse-reception', 'ca.tilleuls@example.org', 'digest'],
+      ['open-saisine.information', 'ca.tilleuls@example.org', 'digest'],
+    ]);
+  });
+
+  it('sends the accusé de réception at once, even to a user who chose the digest', async () => {
+    const { deps, preferences, recording } = memoryNotifyDeps(clock());
+    preferences.set('sub-cs-tilleuls', { information: 'daily_digest' });
+    const outcome = await dispatchOutbox(deps, submitted().items[0] as OutboxItem);
+    expect(outcome.digest).toEqual([]);
+    expect(recording.sent.map((m) => m.to).sort()).toEqual([
+      'ca.tilleuls@example.org',
+      'coordination@caf13.example.org',
     ]);
   });
 
@@ -186,7 +206,7 @@ describe('the dispatcher', () => {
     expect(recording.sent).toHaveLength(2);
     // Once the claims are stale, the sweep sends each mail once more, and only once.
     time.advance(STALE_CLAIM_MS + 1000);
-    expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 1, sent: 2, errors: 0 });
+    expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 1, sent: 2, errors: [] });
     expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 0, sent: 0 });
     expect(recording.sent).toHaveLength(4);
     const perRecipient = new Map<string, number>();
@@ -204,5 +224,53 @@ describe('the dispatcher', () => {
     time.advance(61_000);
     expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 1, sent: 2 });
     expect(recording.sent).toHaveLength(2);
+  });
+
+  it('gives up an outbox item after an hour of failed sweeps, so that it neither loops nor holds back the others', async () => {
+    const time = clock();
+    const { deps, log } = memoryNotifyDeps(time);
+    const [item] = submitted().items as [OutboxItem];
+    log.enqueue(item);
+    deps.referentiel = async () => {
+      throw new Error('referentiel unreadable');
+    };
+    time.advance(61_000);
+    for (let i = 1; i < SWEEP_ATTEMPTS; i++) {
+      const outcome = await sweepOutbox(deps, 'caf13');
+      expect(outcome).toMatchObject({ items: 1, givenUp: 0 });
+      expect(outcome.errors).toEqual([expect.stringContaining('(again): Error: referentiel unreadable')]);
+    }
+    expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 1, givenUp: 1 });
+    expect(log.pendingOutboxItems()).toEqual([]);
+    expect(await sweepOutbox(deps, 'caf13')).toMatchObject({ items: 0, errors: [] });
+  });
+
+  it('fails a digest SES reports as bounced, and every mail it gathered', async () => {
+    const { deps } = memoryNotifyDeps(clock());
+    const covered = { tenant: 'caf13', scope: 'c-01jq7k9m2x3v4b5n6p7q8r9s0t', slot: '000003#0#x#u' };
+    const line = { ...covered, id: 'i', template: 'open-saisine.information', kind: 'information' as const };
+    const common = {
+      userId: 'u',
+      to: 'u@example.org',
+      createdAt: AT,
+      attempts: 0,
+      mail: { subject: 's', text: 't', html: 'h' },
+    };
+    await deps.mails.record({ ...line, ...common, status: 'digest' });
+    const digest = { tenant: 'caf13', scope: 'digest:2026-03-02', slot: 'u' };
+    await deps.mails.record({
+      ...digest,
+      ...common,
+      id: 'd',
+      template: 'digest',
+      kind: 'digest',
+      status: 'sent',
+      covers: [covered],
+    });
+    await markUndelivered(deps.mails, digest, 'bounce:Permanent');
+    expect((await deps.mails.recorded('caf13', digest.scope, 'u'))[0]?.status).toBe('failed');
+    expect((await deps.mails.caseMails('caf13', covered.scope)).map((m) => [m.status, m.failure])).toEqual([
+      ['failed', 'bounce:Permanent'],
+    ]);
   });
 });

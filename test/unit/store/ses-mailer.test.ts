@@ -12,11 +12,19 @@ describe('the SES mailer against a server that throttles, then refuses', () => {
   let requests = 0;
   let endpoint = '';
   let refuse = false;
+  let paused = false;
   beforeAll(async () => {
     server = createServer((request, response) => {
       requests += 1;
       request.resume();
       request.on('end', () => {
+        if (paused) {
+          response.writeHead(400, { 'content-type': 'text/xml' });
+          response.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>AccountSendingPausedException</Code><Message>Sending paused.</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+          );
+          return;
+        }
         if (refuse) {
           response.writeHead(400, { 'content-type': 'text/xml' });
           response.end(
@@ -72,5 +80,16 @@ describe('the SES mailer against a server that throttles, then refuses', () => {
       mailer().send({ to: 'x@example.org', subject: 's', text: 't', html: 'h', tags: { ref: 'r' } }),
     ).rejects.toBeInstanceOf(MailRejected);
     expect(requests - before).toBe(1);
+  });
+
+  it('keeps a paused account retryable: the mail must not be lost while someone fixes it', async () => {
+    paused = true;
+    const error = await mailer()
+      .send({ to: 'x@example.org', subject: 's', text: 't', html: 'h', tags: { ref: 'r' } })
+      .catch((e: unknown) => e);
+    paused = false;
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(MailRejected);
+    expect((error as Error).name).toBe('AccountSendingPausedException');
   });
 });
