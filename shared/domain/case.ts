@@ -2,45 +2,21 @@ import { z } from 'zod';
 import type { Role } from './caller.ts';
 import type { Deadline } from './delais.ts';
 import { type FicheDraft, FicheDraftSchema } from './fiche.schema.ts';
+import {
+  AVIS,
+  type AvisValue,
+  CASE_EVENT_TYPES,
+  CASE_STATUSES,
+  type CaseEventType,
+  type CaseStatus,
+} from './statuses.ts';
 
 /**
  * The words of the procedure that the machine (workflows/), the policy and the use cases all
  * speak: statuses, event types, avis, who is who to a case, and the case as stored.
  */
 
-export const CASE_STATUSES = [
-  'brouillon',
-  'fiche_transmise',
-  'saisine_concertee',
-  'diagnostic_en_cours',
-  'rapport_a_valider',
-  'restitution_a_faire',
-  'rencontre_partenaires',
-  'cloturee',
-  'refusee',
-  'abandonnee',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-/** The events a caller sends (`POST /cases/{id}/events`); their bodies are in workflows/. */
-export const CASE_EVENT_TYPES = [
-  'SUBMIT_FICHE',
-  'REQUEST_COMPLEMENT',
-  'OPEN_SAISINE',
-  'GIVE_AVIS',
-  'ACCEPT',
-  'REJECT',
-  'SUBMIT_RAPPORT',
-  'REQUEST_REVISION',
-  'VALIDATE_RAPPORT',
-  'RECORD_RESTITUTION',
-  'RECORD_RENCONTRE',
-  'WITHDRAW',
-] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
-
-export const AVIS = ['favorable', 'reserve', 'defavorable'] as const;
-export type AvisValue = (typeof AVIS)[number];
+export { AVIS, type AvisValue, CASE_EVENT_TYPES, CASE_STATUSES, type CaseEventType, type CaseStatus };
 
 /**
  * How a caller stands to a case, decided once by the policy (`relationTo`) where the case is

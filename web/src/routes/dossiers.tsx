@@ -1,0 +1,104 @@
+import { Link, useSearchParams } from 'react-router';
+import type { CaseView } from '../../../shared/domain/case.ts';
+import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/statuses.ts';
+import { useCases, useReferentiel } from '../api/hooks.ts';
+import { Page } from '../components/page.tsx';
+import { frenchDay, STATUS_LABELS } from '../labels.ts';
+
+/** The caller's cases, those waiting on it first; filters by status and overdue (kept in the URL). */
+export function Dossiers() {
+  const [params, setParams] = useSearchParams();
+  const status = (CASE_STATUSES as readonly string[]).includes(params.get('statut') ?? '')
+    ? (params.get('statut') as CaseStatus)
+    : undefined;
+  const overdue = params.get('retard') === '1';
+  const cases = useCases({ status, overdue });
+  const referentiel = useReferentiel();
+  const centreName = (id: string) => referentiel.data?.centres.find((c) => c.id === id)?.nom ?? id;
+  const sorted = [...(cases.data ?? [])].sort(
+    (a, b) => Number(b.allowedEvents.length > 0) - Number(a.allowedEvents.length > 0),
+  );
+  const set = (name: string, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <Page title="Dossiers">
+      <search className="filters" aria-label="Filtrer les dossiers">
+        <div>
+          <label htmlFor="statut">Statut</label>
+          <select
+            id="statut"
+            value={status ?? ''}
+            onChange={(event) => set('statut', event.target.value || undefined)}
+          >
+            <option value="">Tous les statuts</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="check">
+          <input
+            id="retard"
+            type="checkbox"
+            checked={overdue}
+            onChange={(event) => set('retard', event.target.checked ? '1' : undefined)}
+          />
+          <label htmlFor="retard">En retard seulement</label>
+        </div>
+      </search>
+      {cases.isPending && <p role="status">Chargement des dossiers…</p>}
+      {cases.isError && <p role="alert">Les dossiers n’ont pas pu être chargés : {cases.error.message}</p>}
+      {cases.data && sorted.length === 0 && <p role="status">Aucun dossier.</p>}
+      {sorted.length > 0 && (
+        <table className="cases">
+          <caption className="visually-hidden">
+            Vos dossiers, ceux qui attendent une action de votre part en premier
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Centre</th>
+              <th scope="col">Statut</th>
+              <th scope="col">Échéance</th>
+              <th scope="col">Action attendue de vous</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((c) => (
+              <CaseRow key={c.id} item={c} centre={centreName(c.centreId)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}
+
+function CaseRow({ item, centre }: { item: CaseView; centre: string }) {
+  return (
+    <tr>
+      <th scope="row">
+        <Link to={`/dossiers/${item.id}`}>{centre}</Link>
+        <span className="hint"> créé le {frenchDay(item.createdAt.slice(0, 10))}</span>
+      </th>
+      <td>{STATUS_LABELS[item.status]}</td>
+      <td>
+        {item.deadline ? (
+          <>
+            {frenchDay(item.deadline.dueAt)}
+            {item.deadline.overdue && <strong className="badge overdue"> En retard</strong>}
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td>{item.allowedEvents.length > 0 ? <strong className="badge todo">À vous d’agir</strong> : 'Non'}</td>
+    </tr>
+  );
+}
