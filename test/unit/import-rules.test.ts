@@ -45,6 +45,11 @@ const PROBES: [file: string, imports: string, refused: boolean][] = [
   ['shared/notify/probe.ts', '@aws-sdk/client-ses', true],
   ['shared/notify/probe.ts', '../logger.ts', true],
   ['shared/notify/probe.ts', '../mail/templates.ts', false],
+  ['web/src/routes/probe.tsx', '../../../shared/store/case-repository.ts', true],
+  ['web/src/routes/probe.tsx', '../../../shared/access/policy.ts', true],
+  ['web/src/routes/probe.tsx', '@aws-sdk/client-s3', true],
+  ['web/src/routes/probe.tsx', '../../../shared/domain/fiche.schema.ts', false],
+  ['web/src/routes/probe.tsx', '../../../workflows/case-events.schema.ts', false],
 ];
 
 function lint(files: Record<string, string>): string {
