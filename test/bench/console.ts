@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+/**
+ * `npm run bench:console [-- --runs N]`: the console's first-load bytes (the entry script, what it
+ * preloads, and the CSS, gzipped) and the time from navigation to a usable screen in Chromium on
+ * the local stack (its heading shown, and for a case its actions), per screen, medians over N runs.
+ * Targets: 150 KB of JavaScript gzipped at first load; each screen usable within 1 s.
+ */
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const runs = Number(values.runs);
+const repo = join(import.meta.dirname, '..', '..');
+const dist = join(repo, 'web', 'dist');
+
+if (!existsSync(join(dist, 'index.html'))) {
+  console.log('Building the console…');
+  const { build } = await import('vite');
+  await build({ configFile: join(repo, 'web', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const referenced = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1] as string);
+const gz = (file: string) => gzipSync(readFileSync(join(dist, file))).length;
+const raw = (file: string) => readFileSync(join(dist, file)).length;
+const firstLoadJs = referenced.filter((f) => f.endsWith('.js'));
+const firstLoad = {
+  jsRawBytes: firstLoadJs.reduce((n, f) => n + raw(f), 0),
+  jsGzipBytes: firstLoadJs.reduce((n, f) => n + gz(f), 0),
+  cssGzipBytes: referenced.filter((f) => f.endsWith('.css')).reduce((n, f) => n + gz(f), 0),
+  targetJsGzipBytes: 150 * 1024,
+};
+const chunks = readdirSync(join(dist, 'assets'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => ({ file: f, rawBytes: raw(`assets/${f}`), gzipBytes: gz(`assets/${f}`) }))
+  .sort((a, b) => b.gzipBytes - a.gzipBytes);
+
+const { freePort } = await import('../../infra/local/processes.ts');
+const { startLocalStack } = await import('../../infra/local/stack.ts');
+const { chromium } = await import('playwright-core');
+const { COMPLETE_FICHE } = await import('../helpers/fixtures.ts');
+
+const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+console.log('Starting the local stack…');
+const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
+process.on('exit', () => stack.killNow());
+
+async function token(email: string): Promise<string> {
+  const res = await fetch(`${stack.url}/_local/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+const gestionnaire = await token('ca.tilleuls@example.org');
+const created = await fetch(`${stack.url}/cases`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${gestionnaire}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ centreId: 'cs-tilleuls', fiche: COMPLETE_FICHE }),
+});
+const caseId = ((await created.json()) as { id: string }).id;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+const screens = [
+  { name: 'dossiers', as: 'ca.tilleuls@example.org', path: '/dossiers' },
+  { name: 'case (gestionnaire, brouillon)', as: 'ca.tilleuls@example.org', path: `/dossiers/${caseId}` },
+  { name: 'new request', as: 'ca.tilleuls@example.org', path: '/nouvelle-demande' },
+  { name: 'administration', as: 'coordination@caf13.example.org', path: '/administration' },
+];
+const results: { screen: string; p50Ms: number; maxMs: number; targetMs: number }[] = [];
+for (const screen of screens) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const t = await token(screen.as);
+    // The session a sign-in leaves (the sign-in page itself is not what is measured).
+    await page.addInitScript(`sessionStorage.setItem('renfort.token', ${JSON.stringify(t)})`);
+    const started = performance.now();
+    await page.goto(`${stack.url}${screen.path}`);
+    await page.locator('h1').first().waitFor({ state: 'visible' });
+    await page.waitForLoadState('networkidle');
+    times.push(performance.now() - started);
+    await context.close();
+  }
+  times.sort((a, b) => a - b);
+  results.push({
+    screen: screen.name,
+    p50Ms: Math.round(times[Math.floor(times.length / 2)] ?? Number.NaN),
+    maxMs: Math.round(times.at(-1) ?? Number.NaN),
+    targetMs: 1000,
+  });
+}
+await browser.close();
+await stack.stop();
+
+console.log(
+  `First load: ${(firstLoad.jsGzipBytes / 1024).toFixed(1)} KB of JavaScript gzipped (${(firstLoad.jsRawBytes / 1024).toFixed(0)} KB raw), CSS ${(firstLoad.cssGzipBytes / 1024).toFixed(1)} KB — target ≤ 150 KB`,
+);
+for (const r of results)
+  console.log(`${r.screen}: usable in p50 ${r.p50Ms} ms, max ${r.maxMs} ms — target ≤ ${r.targetMs} ms`);
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(
+  join(dir, 'console-latest.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, runs, firstLoad, chunks, screens: results }, null, 2)}\n`,
+);
+process.exit(0);
