@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import { type HttpEvent, type HttpResult, problemResult } from '../../shared/http/api-handler.ts';
 import type { JwtClaims } from '../../shared/http/claims.ts';
 import { PayloadTooLargeError } from '../../shared/http/problem.ts';
-import { createRouteMatcher } from '../../shared/http/route-matcher.ts';
+import { createRouteMatcher, type RouteMatch } from '../../shared/http/route-matcher.ts';
 import type { RouteSpec } from '../../shared/http/routes.ts';
+import type { ConsoleSite } from './console.ts';
 
 /** API Gateway HTTP APIs refuse bodies over 10 MB before any Lambda runs. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -28,6 +30,12 @@ export interface GatewayOptions {
   /** Verifies the bearer token and returns its claims, or throws UnauthorizedError. */
   authorize: (authorization: string | undefined) => Promise<JwtClaims>;
   localRoutes?: LocalRoute[];
+  /**
+   * The console, for GET and HEAD of a path outside the API: neither a route of the table nor a
+   * local route, nor under one of their first segments (`/cases/…`, `/admin/…`, `/_local/…`,
+   * `/docs/…`). Without it such a path is a 404, as on API Gateway.
+   */
+  site?: ConsoleSite;
   /** One line per request; silent when absent. */
   log?: (line: string) => void;
 }
@@ -125,8 +133,12 @@ function send(res: ServerResponse, result: HttpResult): void {
  * The local stand-in for API Gateway (HTTP API): routes by the route table, runs the JWT
  * authorizer's checks, builds the v2.0 event and calls the same handler module Lambda runs.
  */
-export function createGateway({ routes, authorize, localRoutes = [], log }: GatewayOptions): Server {
+export function createGateway({ routes, authorize, localRoutes = [], site, log }: GatewayOptions): Server {
   const match = createRouteMatcher(routes);
+  // The API's first segments: a path under one of them is the API's, found or not.
+  const apiSegments = new Set([...routes, ...localRoutes].map((r) => r.path.split('/')[1]));
+  const forSite = (method: string, path: string) =>
+    site !== undefined && (method === 'GET' || method === 'HEAD') && !apiSegments.has(path.split('/')[1]);
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const load = (module: string) => {
     let handler = handlers.get(module);
@@ -161,11 +173,29 @@ export function createGateway({ routes, authorize, localRoutes = [], log }: Gate
           isBase64Encoded: raw,
         };
       } else {
-        const { route, params } = match(method, url.pathname);
-        const claims = route.auth === 'jwt' ? await authorize(req.headers.authorization) : undefined;
-        const event = toEvent(req, url, body, route, params, claims);
-        const handler = await load(route.handler);
-        result = await handler(event, lambdaContext(route, event.requestContext.requestId));
+        let found: RouteMatch | undefined;
+        try {
+          found = match(method, url.pathname);
+        } catch (error) {
+          if (!(error instanceof NotFoundError && forSite(method, url.pathname))) throw error;
+        }
+        if (found) {
+          const { route, params } = found;
+          const claims = route.auth === 'jwt' ? await authorize(req.headers.authorization) : undefined;
+          const event = toEvent(req, url, body, route, params, claims);
+          const handler = await load(route.handler);
+          result = await handler(event, lambdaContext(route, event.requestContext.requestId));
+        } else {
+          result = await (site as ConsoleSite)({
+            method: method as 'GET' | 'HEAD',
+            pathname: url.pathname,
+            headers: {
+              accept: req.headers.accept,
+              authorization: req.headers.authorization,
+              'if-none-match': req.headers['if-none-match'],
+            },
+          });
+        }
       }
     } catch (error) {
       result = problemResult(error, requestId, url.pathname);

@@ -5,7 +5,12 @@ import {
   ResourceNotFoundException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../shared/store/table.ts';
 
 /** What the mail dispatcher reads: each new item as written (DESIGN.md §7). */
@@ -98,4 +103,28 @@ export async function ensureBucket(client: S3Client, bucket: string): Promise<'c
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
     return 'created';
   }
+}
+
+/**
+ * Lets pages of these origins (the console) send the presigned POST and read the presigned GET
+ * straight from the bucket, as the bucket's CORS does in AWS. Written at every start: the
+ * gateway's port may change.
+ */
+export async function ensureBucketCors(client: S3Client, bucket: string, origins: string[]): Promise<void> {
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedOrigins: origins,
+            AllowedMethods: ['GET', 'HEAD', 'POST'],
+            AllowedHeaders: ['*'],
+            ExposeHeaders: ['ETag'],
+            MaxAgeSeconds: 600,
+          },
+        ],
+      },
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -9,13 +10,14 @@ import { z } from 'zod';
 import { HOLIDAY_YEARS } from '../../shared/domain/delais.ts';
 import { InvalidInputError, NotFoundError, ServiceUnavailableError } from '../../shared/domain/errors.ts';
 import { routeList } from '../../shared/http/routes.ts';
+import { createConsoleSite } from './console.ts';
 import { docsRoutes } from './docs.ts';
 import { type EmulatorEndpoints, type EmulatorPorts, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { ensureIdentity, issueLocalToken, type LocalIdentity } from './identity.ts';
 import { createJwtAuthorizer } from './jwt-verifier.ts';
 import { type MailJobs, startMailJobs } from './mail-jobs.ts';
-import { ensureBucket, ensureTable } from './provision.ts';
+import { ensureBucket, ensureBucketCors, ensureTable } from './provision.ts';
 import { seed } from './seed.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
@@ -24,17 +26,24 @@ export const LOCAL_BUCKET = 'renfort-documents';
 const REGION = 'eu-west-3';
 // s3rver accepts only its own key pair; DynamoDB Local and cognito-local accept any.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/** Where `npm run build:web` writes the console. */
+export const DEFAULT_CONSOLE_DIST = join(import.meta.dirname, '..', '..', 'web', 'dist');
 
 export interface LocalStackOptions {
   ports: EmulatorPorts;
   /** 0 picks a free port. */
   gatewayPort: number;
   dataDir?: string;
+  /** The console's build, served at `/` (DEFAULT_CONSOLE_DIST when absent; it need not exist). */
+  consoleDist?: string;
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   url: string;
+  /** The console's address, as a browser opens it (`http://localhost:3000/`). */
+  consoleUrl: string;
+  consoleDist: string;
   endpoints: EmulatorEndpoints;
   identity: LocalIdentity;
   env: Record<string, string>;
@@ -106,6 +115,7 @@ export async function startLocalStack({
   ports,
   gatewayPort,
   dataDir,
+  consoleDist = DEFAULT_CONSOLE_DIST,
   log,
 }: LocalStackOptions): Promise<LocalStack> {
   const emulators = await startEmulators({ ports, ...(dataDir && { dataDir }) });
@@ -183,6 +193,13 @@ export async function startLocalStack({
           },
         },
       ],
+      site: createConsoleSite({
+        distDir: consoleDist,
+        // The presigned uploads and downloads go straight to the S3 emulator.
+        connectSrc: [new URL(endpoints.s3).origin],
+        // The console signs in through POST /_local/token here; in AWS the CDK writes Cognito's settings.
+        config: { auth: 'local' },
+      }),
       ...(log && { log }),
     });
     const closeGateway = async () => {
@@ -194,6 +211,10 @@ export async function startLocalStack({
       // The links in the mails lead to this gateway's console, unless told otherwise.
       env.APP_URL = process.env.APP_URL ?? `http://localhost:${port}`;
       Object.assign(process.env, env);
+      await ensureBucketCors(clients.s3, LOCAL_BUCKET, [
+        `http://localhost:${port}`,
+        `http://127.0.0.1:${port}`,
+      ]);
       // After the seed, whose items the dispatcher has no use for; a change made meanwhile is
       // still read (the poller starts at the oldest record: see stream-poller.ts).
       mail = await startMail(clients, log);
@@ -204,6 +225,8 @@ export async function startLocalStack({
     const running = mail;
     return {
       url: `http://127.0.0.1:${port}`,
+      consoleUrl: `http://localhost:${port}/`,
+      consoleDist,
       endpoints,
       identity,
       env,
