@@ -1,9 +1,15 @@
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type { Role } from '../../../shared/domain/caller.ts';
 import type { CaseStatus, CaseView, HistoryEventView } from '../../../shared/domain/case.ts';
 import type { AccessLogEntry, DocumentView } from '../../../shared/domain/document.ts';
 import type { MailLogEntry } from '../../../shared/domain/mail-log.ts';
-import type { UserView } from '../../../shared/domain/membership.ts';
+import type { MembershipChange, UserView } from '../../../shared/domain/membership.ts';
 import type { Referentiel } from '../../../shared/domain/referentiel.ts';
 import { api } from './client.ts';
 
@@ -122,3 +128,76 @@ export function useSendEvent(id: string) {
     },
   });
 }
+
+/**
+ * Opens a case for a centre (gestionnaire). The key is the caller's: the same key and centre sent
+ * again (a click repeated after a lost answer) get the first case back instead of a second one.
+ */
+export function useOpenCase() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ centreId, idempotencyKey }: { centreId: string; idempotencyKey: string }) =>
+      api<CaseView>('/cases', {
+        method: 'POST',
+        body: { centreId },
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    onSuccess: async (created) => {
+      client.setQueryData(keys.case(created.id), created);
+      await client.invalidateQueries({ queryKey: ['cases'] });
+    },
+  });
+}
+
+const membershipChangesKey = ['admin', 'membership-changes'] as const;
+
+/** After a change of a membership: the users and the journal are read again. */
+function refreshUsers(client: QueryClient) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: keys.users }),
+    client.invalidateQueries({ queryKey: membershipChangesKey }),
+  ]);
+}
+
+/** Invites a user with its membership (coordinateur). */
+export function useInviteUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (invitation: { email: string; role: Role; organisationId: string }) =>
+      api<UserView>('/admin/users', { method: 'POST', body: invitation }),
+    onSuccess: () => refreshUsers(client),
+  });
+}
+
+/** Changes a user's role or organisation, or disables (enables) the user (coordinateur). */
+export function useChangeUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      userId,
+      ...patch
+    }: {
+      userId: string;
+      role?: Role;
+      organisationId?: string;
+      enabled?: boolean;
+    }) => api<UserView>(`/admin/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body: patch }),
+    onSuccess: () => refreshUsers(client),
+  });
+}
+
+/** The journal of membership changes, newest first, a page at a time ("Voir plus"). */
+export const useMembershipChanges = (enabled: boolean) =>
+  useInfiniteQuery({
+    queryKey: membershipChangesKey,
+    enabled,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) => {
+      const query = new URLSearchParams({ limit: '20' });
+      if (pageParam) query.set('cursor', pageParam);
+      return api<{ items: MembershipChange[]; nextCursor: string | null }>(
+        `/admin/membership-changes?${query}`,
+      );
+    },
+    getNextPageParam: (page) => page.nextCursor,
+  });
