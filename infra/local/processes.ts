@@ -37,8 +37,11 @@ export async function waitForHttp(
 
 /** A child process whose output is kept (last lines only) to explain a failed start. */
 export class ManagedProcess {
+  /** Every child started and not yet exited: what must not outlive this process, whatever ends it. */
+  static readonly running = new Set<ManagedProcess>();
   private readonly tail: string[] = [];
   private exitReason: string | undefined;
+  private ended = false;
 
   constructor(
     readonly name: string,
@@ -50,7 +53,16 @@ export class ManagedProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    ManagedProcess.running.add(this);
+    // A command that cannot run (ENOENT) ends the process: said, not thrown.
+    child.once('error', (error) => {
+      this.ended = true;
+      ManagedProcess.running.delete(this);
+      this.exitReason ??= `${name} could not run: ${error.message}`;
+    });
     child.once('exit', (code, signal) => {
+      this.ended = true;
+      ManagedProcess.running.delete(this);
       this.exitReason = `${name} exited (${signal ?? code}): ${this.tail.slice(-5).join(' | ')}`;
     });
   }
@@ -71,7 +83,7 @@ export class ManagedProcess {
   /** SIGTERM, then SIGKILL if it is still there after `graceMs`. Resolves once it has exited. */
   async stop(graceMs = 3000): Promise<void> {
     const { child } = this;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (this.ended || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -81,6 +93,16 @@ export class ManagedProcess {
 
   /** Synchronous last resort, for `process.on('exit')` where nothing can be awaited. */
   killNow(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (!this.ended && this.child.exitCode === null && this.child.signalCode === null)
+      this.child.kill('SIGKILL');
+  }
+
+  /** Stops every child still running, even those of a start still under way. */
+  static stopAll(graceMs?: number): Promise<void> {
+    return Promise.allSettled([...ManagedProcess.running].map((p) => p.stop(graceMs))).then(() => {});
+  }
+
+  static killAll(): void {
+    for (const p of ManagedProcess.running) p.killNow();
   }
 }
