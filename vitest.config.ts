@@ -34,6 +34,20 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The console in Debian's chromium (playwright-core), against a local stack of its own.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          env,
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // One file, one browser at a time, after the other projects: two cores are enough.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
