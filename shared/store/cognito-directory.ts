@@ -97,8 +97,10 @@ export function createCognitoDirectory(): UserDirectory {
         );
         return 'sent';
       } catch (error) {
-        // cognito-local sends no invitation at all, and says so.
-        if ((error as { name?: string }).name === 'UnsupportedError') return 'unsupported';
+        // cognito-local sends no invitation at all, and says so (a 500 of type `CognitoLocal#Unsupported`).
+        if (['UnsupportedError', 'Unsupported'].includes((error as { name?: string }).name ?? '')) {
+          return 'unsupported';
+        }
         throw explained(error);
       }
     },

@@ -284,6 +284,14 @@ describe('the administration of users (coordinateur)', () => {
     expect((await api.call('GET', '/me', { as: user.email })).json.organisationId).toBe('cs-tilleuls');
   });
 
+  it('answers 409 to a second invitation of a user who never signed in, saying what was done', async () => {
+    const email = freshEmail('attente');
+    expect((await invite({ email, role: 'partenaire', organisationId: 'etat' })).status).toBe(201);
+    const again = await invite({ email, role: 'partenaire', organisationId: 'etat' });
+    expect(again.status, again.text).toBe(409);
+    expect(again.json.detail).toContain('this identity provider sends no invitation');
+  });
+
   it('answers 409 for an email that already has an account, and changes nothing', async () => {
     const before = await journal();
     const res = await invite({ email: USERS.tilleuls, role: 'partenaire', organisationId: 'etat' });
