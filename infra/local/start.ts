@@ -141,7 +141,11 @@ async function prepareConsole(): Promise<string> {
 // would load it before the lines above run.
 const { startLocalStack } = await import('./stack.ts');
 
-if (values.reset) rmSync(dataDir, { recursive: true, force: true });
+// Only the emulators' own folders: RENFORT_DATA_DIR may name a folder that holds other things.
+if (values.reset) {
+  for (const part of ['dynamodb', 's3', 'cognito'])
+    rmSync(join(dataDir, part), { recursive: true, force: true });
+}
 
 let consoleState: string;
 try {
