@@ -7,7 +7,7 @@ import { useEventForm } from './commands.ts';
 import { CheckField, ChoiceGroup, FileField, SelectField, TextField, textOf } from './fields.tsx';
 import type { FieldSpecs } from './form-errors.ts';
 import { UploadError, UploadProgress, useUpload } from './upload.tsx';
-import { AVIS_LABELS } from './words.ts';
+import { AVIS_LABELS, byCategory } from './words.ts';
 
 /**
  * The actions of the case: exactly the events of its `allowedEvents` (the API decides who may do
@@ -43,24 +43,17 @@ interface ActionProps {
 function ActionForm({ type, ...props }: ActionProps & { type: CaseEventType }) {
   switch (type) {
     case 'REQUEST_COMPLEMENT':
-      return <RequestComplement {...props} />;
+    case 'REJECT':
+    case 'REQUEST_REVISION':
+      return <TextAction {...props} type={type} />;
     case 'OPEN_SAISINE':
       return <OpenSaisine {...props} />;
     case 'GIVE_AVIS':
       return <GiveAvis {...props} />;
     case 'ACCEPT':
       return <Accept {...props} />;
-    case 'REJECT':
-      return <TextAction {...props} type="REJECT" title="Refus de la demande" field={REJECT_FIELDS} />;
     case 'SUBMIT_RAPPORT':
       return <SubmitRapport {...props} />;
-    case 'REQUEST_REVISION':
-      return (
-        <TextAction {...props} type="REQUEST_REVISION" title="Révision du rapport" field={REVISION_FIELDS}>
-          Le prestataire reçoit votre demande et dépose un rapport révisé ; le rapport n'est pas transmis aux
-          partenaires.
-        </TextAction>
-      );
     case 'VALIDATE_RAPPORT':
       return <ValidateRapport {...props} />;
     case 'RECORD_RESTITUTION':
@@ -115,42 +108,13 @@ function Action({
 
 const data = (form: HTMLFormElement) => new FormData(form);
 
-const COMPLEMENT_FIELDS: FieldSpecs = {
-  message: {
-    id: 'complement-message',
-    label: 'Message au demandeur',
-    missing: 'Le message au demandeur est à renseigner.',
-  },
+const SAISINE_FIELDS: FieldSpecs = {
+  partenaireIds: { id: 'saisine-partenaires', label: 'Partenaires à consulter' },
 };
 
-function RequestComplement({ item }: ActionProps) {
-  const { errors, submit } = useEventForm(item.id, 'REQUEST_COMPLEMENT', COMPLEMENT_FIELDS);
-  return (
-    <Action
-      type="REQUEST_COMPLEMENT"
-      title="Complément à demander"
-      intro="La fiche revient au demandeur, qui la complète et la transmet de nouveau."
-      onSubmit={(form) => submit({ message: textOf(data(form), 'message') })}
-    >
-      <TextField
-        id="complement-message"
-        name="message"
-        label="Message au demandeur"
-        hint="Ce qui manque ou doit être précisé dans la fiche."
-        multiline
-        error={errors.message}
-      />
-    </Action>
-  );
-}
-
 function OpenSaisine({ item, referentiel }: ActionProps) {
-  const partenaires = referentiel?.partenaires ?? [];
-  const first = partenaires[0]?.id ?? '';
-  const fields: FieldSpecs = {
-    partenaireIds: { id: `saisine-partenaires-${first}`, label: 'Partenaires à consulter' },
-  };
-  const { errors, submit } = useEventForm(item.id, 'OPEN_SAISINE', fields);
+  const partenaires = byCategory(referentiel?.partenaires ?? []);
+  const { errors, submit } = useEventForm(item.id, 'OPEN_SAISINE', SAISINE_FIELDS);
   return (
     <Action
       type="OPEN_SAISINE"
@@ -167,7 +131,7 @@ function OpenSaisine({ item, referentiel }: ActionProps) {
         legend="Partenaires à consulter"
         type="checkbox"
         hint="Ne cochez rien pour la consultation par défaut : tous les partenaires qui ne sont pas des communes, et la commune où se trouve le centre. Sinon, seuls les partenaires cochés sont consultés."
-        choices={partenaires.map((p) => ({ value: p.id, label: p.nom }))}
+        choices={partenaires}
         error={errors.partenaireIds}
       />
     </Action>
@@ -176,7 +140,7 @@ function OpenSaisine({ item, referentiel }: ActionProps) {
 
 const AVIS_FIELDS: FieldSpecs = {
   avis: {
-    id: 'avis-avis-favorable',
+    id: 'avis-avis',
     label: 'Votre avis',
     missing: 'Votre avis est à choisir : favorable, réservé ou défavorable.',
   },
@@ -252,50 +216,51 @@ function Accept({ item, referentiel }: ActionProps) {
   );
 }
 
-const REJECT_FIELDS = {
-  key: 'motif',
-  spec: { id: 'reject-motif', label: 'Motif du refus', missing: 'Le motif du refus est à renseigner.' },
-  hint: 'Il est communiqué au demandeur et aux partenaires consultés.',
-};
-const REVISION_FIELDS = {
-  key: 'commentaire',
-  spec: {
-    id: 'revision-commentaire',
-    label: 'Ce qui est à revoir dans le rapport',
-    missing: 'Ce qui est à revoir dans le rapport est à préciser.',
+/** The actions whose body is one required text: its key, its field, what the action does. */
+const TEXT_ACTIONS = {
+  REQUEST_COMPLEMENT: {
+    title: 'Complément à demander',
+    intro: 'La fiche revient au demandeur, qui la complète et la transmet de nouveau.',
+    key: 'message',
+    field: {
+      id: 'complement-message',
+      label: 'Message au demandeur',
+      missing: 'Le message au demandeur est à renseigner.',
+    },
+    hint: 'Ce qui manque ou doit être précisé dans la fiche.',
   },
-  hint: undefined,
-};
+  REJECT: {
+    title: 'Refus de la demande',
+    intro: 'Le dossier est clos ; le demandeur et les partenaires consultés en sont informés.',
+    key: 'motif',
+    field: { id: 'refus-motif', label: 'Motif du refus', missing: 'Le motif du refus est à renseigner.' },
+    hint: 'Il est lu par le demandeur et par les partenaires consultés.',
+  },
+  REQUEST_REVISION: {
+    title: 'Révision du rapport',
+    intro:
+      "Le prestataire reçoit votre demande et dépose un rapport révisé ; le rapport n'est pas transmis aux partenaires.",
+    key: 'commentaire',
+    field: {
+      id: 'revision-commentaire',
+      label: 'Ce qui est à revoir dans le rapport',
+      missing: 'Ce qui est à revoir dans le rapport est à préciser.',
+    },
+    hint: undefined,
+  },
+} as const;
 
-/** An action whose body is one required text. */
-function TextAction({
-  item,
-  type,
-  title,
-  field,
-  children,
-}: ActionProps & {
-  type: CaseEventType;
-  title: string;
-  field: { key: string; spec: { id: string; label: string; missing: string }; hint: string | undefined };
-  children?: ReactNode;
-}) {
-  const { errors, submit } = useEventForm(item.id, type, { [field.key]: field.spec });
+function TextAction({ item, type }: ActionProps & { type: keyof typeof TEXT_ACTIONS }) {
+  const { title, intro, key, field, hint } = TEXT_ACTIONS[type];
+  const { errors, submit } = useEventForm(item.id, type, { [key]: field });
   return (
     <Action
       type={type}
       title={title}
-      intro={children}
-      onSubmit={(form) => submit({ [field.key]: textOf(data(form), field.key) })}
+      intro={intro}
+      onSubmit={(form) => submit({ [key]: textOf(data(form), key) })}
     >
-      <TextField
-        id={field.spec.id}
-        name={field.key}
-        label={field.spec.label}
-        hint={field.hint}
-        multiline
-        error={errors[field.key]}
-      />
+      <TextField id={field.id} name={key} label={field.label} hint={hint} multiline error={errors[key]} />
     </Action>
   );
 }

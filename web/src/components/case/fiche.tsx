@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { CaseView } from '../../../../shared/domain/case.ts';
 import {
@@ -7,13 +8,14 @@ import {
   NATURES,
 } from '../../../../shared/domain/fiche.schema.ts';
 import type { Referentiel } from '../../../../shared/domain/referentiel.ts';
-import { useDocuments } from '../../api/hooks.ts';
+import { ApiError } from '../../api/client.ts';
+import { refreshCase, useDocuments } from '../../api/hooks.ts';
 import { useEventForm, useSaveFiche } from './commands.ts';
 import { useFeedback } from './feedback.tsx';
 import { ChoiceGroup, defined, FileField, TextField, textOf } from './fields.tsx';
 import { type FieldSpecs, fromProblem, fromZod, useFormErrors } from './form-errors.ts';
 import { UploadError, UploadProgress, useUpload } from './upload.tsx';
-import { nameIn } from './words.ts';
+import { byCategory, nameIn } from './words.ts';
 
 const NATURE_LABELS: Readonly<Record<(typeof NATURES)[number], string>> = {
   preventive: 'Préventive',
@@ -31,12 +33,12 @@ const DOMAINE_LABELS: Readonly<Record<(typeof DOMAINES)[number], string>> = {
 /** The fields of the fiche, in the order of the form, as the API's paths name them. */
 const FICHE_FIELDS: FieldSpecs = {
   nature: {
-    id: 'fiche-nature-preventive',
+    id: 'fiche-nature',
     label: 'Nature de la demande',
     missing: 'La nature de la demande est à choisir.',
   },
   domaines: {
-    id: 'fiche-domaines-gestion_financiere',
+    id: 'fiche-domaines',
     label: 'Domaines concernés',
     missing: 'Au moins un domaine concerné est à cocher.',
   },
@@ -81,7 +83,7 @@ const FICHE_FIELDS: FieldSpecs = {
 
 const SUBMIT_REFUSALS = {
   409: 'La fiche ne peut plus être modifiée : elle a déjà été transmise. Le dossier vient d’être relu.',
-  412: 'La fiche a été modifiée entre-temps (dans un autre onglet ou par une autre personne). Le dossier vient d’être relu : vérifiez, puis recommencez.',
+  412: 'La fiche a été modifiée entre-temps (dans un autre onglet ou par une autre personne). Enregistrer de nouveau la remplacera par ce que vous avez saisi ; pour voir l’autre version, rechargez la page.',
 };
 
 /** The fiche as the form holds it: the API's schemas refuse empty strings, so empty fields are left out. */
@@ -115,6 +117,7 @@ export function FicheForm({ item, referentiel }: { item: CaseView; referentiel: 
   const form = useFormErrors();
   const feedback = useFeedback();
   const save = useSaveFiche(item.id);
+  const client = useQueryClient();
   const submitFiche = useEventForm(item.id, 'SUBMIT_FICHE', FICHE_FIELDS, {
     form,
     statusMessages: SUBMIT_REFUSALS,
@@ -138,6 +141,7 @@ export function FicheForm({ item, referentiel }: { item: CaseView; referentiel: 
       await save.mutateAsync({ fiche: parsed.data, version: item.version });
     } catch (error) {
       form.show(fromProblem(error, FICHE_FIELDS, SUBMIT_REFUSALS), 'Le brouillon n’a pas été enregistré');
+      if (error instanceof ApiError && [409, 412].includes(error.status)) await refreshCase(client, item.id);
       return;
     }
     if (!transmit) {
@@ -245,7 +249,7 @@ export function FicheForm({ item, referentiel }: { item: CaseView; referentiel: 
             legend="Partenaires déjà informés de la difficulté"
             type="checkbox"
             hint="Facultatif."
-            choices={referentiel.partenaires.map((p) => ({ value: p.id, label: p.nom }))}
+            choices={byCategory(referentiel.partenaires)}
             checked={fiche.partenairesInformes}
             error={errors.partenairesInformes}
           />

@@ -143,8 +143,8 @@ export interface Choice {
 }
 
 /**
- * Radio buttons or checkboxes in a fieldset whose legend names the question. Each control is
- * `${id}-${value}`; the first one is where an error link leads.
+ * Radio buttons or checkboxes in a fieldset whose legend names the question: the fieldset is `id`,
+ * where an error link leads, and each control `${id}-${value}`.
  */
 export function ChoiceGroup({
   id,
@@ -170,7 +170,8 @@ export function ChoiceGroup({
   children?: ReactNode;
 }) {
   return (
-    <fieldset className="field choices" aria-describedby={describedBy(id, hint, error)}>
+    // Focusable by script: the error summary's link to the group leads here, to its legend.
+    <fieldset id={id} tabIndex={-1} className="field choices" aria-describedby={describedBy(id, hint, error)}>
       <legend>{legend}</legend>
       <Described id={id} hint={hint} error={error} />
       {choices.map((choice) => (

@@ -95,3 +95,14 @@ export function knownName(referentiel: Referentiel | undefined, id: string): str
   }
   return undefined;
 }
+
+/** The partenaires as users look for them: the État, the Région, the Département and the Caf, then the communes. */
+export function byCategory(partenaires: Referentiel['partenaires']): { value: string; label: string }[] {
+  return [...partenaires]
+    .sort(
+      (a, b) =>
+        Number(a.categorie === 'commune') - Number(b.categorie === 'commune') ||
+        a.nom.localeCompare(b.nom, 'fr'),
+    )
+    .map((p) => ({ value: p.id, label: p.nom }));
+}
