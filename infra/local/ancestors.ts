@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
- * The processes above this one (npm, its shell, tsx's launcher, the terminal's shell), so that
- * `npm start` stops when one of them dies. npm 11 does not pass a SIGTERM sent to its pid alone to
+ * The processes above this one (tsx's launcher, npm's shell, npm), so that `npm start` stops when
+ * one of them dies. npm 11 does not pass a SIGTERM sent to its pid alone to
  * its script: the script's process outlives npm unless it notices.
  */
 
@@ -44,6 +44,28 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
+/** npm names its process after the script it runs (`npm start`); its launcher is npm-cli.js. */
+function isNpm(pid: number, name: string | undefined): boolean {
+  if (name === 'npm' || name?.startsWith('npm ')) return true;
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return command[0] === 'npm' || command.some((arg) => arg.endsWith('npm-cli.js'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The processes to watch: those from this one's parent up to npm, npm included. Without npm in
+ * the chain (tsx run by hand), the parent and the one that started it. What started npm (a shell
+ * under `nohup`, a terminal) may end without stopping the stack.
+ */
+export function watchedAncestors(pid: number = process.pid): Ancestor[] {
+  const chain = ancestors(pid);
+  const npm = chain.findIndex((a) => isNpm(a.pid, a.name));
+  return chain.slice(0, npm >= 0 ? npm + 1 : 2);
+}
+
 /** The chain of ancestors, nearest first, up to (not including) init. */
 export function ancestors(pid: number = process.pid): Ancestor[] {
   const chain: Ancestor[] = [];
@@ -75,7 +97,7 @@ export function alive({ pid, started }: Ancestor): boolean {
  */
 export function watchAncestors(
   onDeath: (ancestor: Ancestor) => void,
-  { intervalMs = 500, chain = ancestors() }: { intervalMs?: number; chain?: Ancestor[] } = {},
+  { intervalMs = 500, chain = watchedAncestors() }: { intervalMs?: number; chain?: Ancestor[] } = {},
 ): () => void {
   const timer = setInterval(() => {
     const dead = chain.find((ancestor) => !alive(ancestor));

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, ancestors, watchAncestors } from '../../../../infra/local/ancestors.ts';
+import { alive, ancestors, watchAncestors, watchedAncestors } from '../../../../infra/local/ancestors.ts';
 import { consoleBuildState } from '../../../../infra/local/build-console.ts';
 import { DEMO_STATUSES, demoRapportPdf } from '../../../../infra/local/demo.ts';
 import {
@@ -167,6 +167,17 @@ describe('the ancestors of npm start', () => {
     const chain = ancestors();
     expect(chain[0]?.pid).toBe(process.ppid);
     expect(chain.every((a) => a.pid > 1 && alive(a))).toBe(true);
+  });
+
+  it('are watched up to npm, npm included, and no further', () => {
+    const all = ancestors();
+    const watched = watchedAncestors();
+    expect(watched.length).toBeGreaterThan(0);
+    expect(all.slice(0, watched.length)).toEqual(watched);
+    const last = watched.at(-1);
+    const npmAbove = all.some((a) => a.name === 'npm' || a.name?.startsWith('npm '));
+    if (npmAbove) expect(last?.name).toMatch(/^npm( |$)/);
+    else expect(watched.length).toBeLessThanOrEqual(2);
   });
 
   it('are watched: the death of one is seen within one poll', async () => {
