@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type CfnElement,
   CfnOutput,
@@ -7,14 +7,25 @@ import {
   Stack,
   type StackProps,
   TimeZone,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AccountRecovery, ClientAttributes, UserPool } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnManagedLoginBranding,
+  ClientAttributes,
+  ManagedLoginVersion,
+  OAuthScope,
+  UserPool,
+  type UserPoolClient,
+  UserPoolClientIdentityProvider,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -57,6 +68,7 @@ import type { Construct } from 'constructs';
 import { STAGING_PREFIX } from '../../shared/domain/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
+import { ConsoleHosting } from './console-hosting.ts';
 import { writeGroupEntries } from './group-entries.ts';
 
 export interface RenfortStackProps extends StackProps {
@@ -66,15 +78,40 @@ export interface RenfortStackProps extends StackProps {
   mailDomain: string;
   /** Key that signs listing cursors; rotating it only invalidates cursors in flight. */
   cursorSecret: string;
-  /** Web origins allowed to upload and download documents from a browser. */
+  /**
+   * Web origins, besides the console's own, allowed to call the API and to upload and download
+   * documents from a browser (none is needed for the console).
+   */
   allowedOrigins: string[];
   /**
    * Where the console is: every mail links to `{appUrl}/dossiers/{caseId}`. Defaults to the
-   * `appUrl` context value, else the first allowed origin (the console is served from there).
+   * `appUrl` context value, else the console's URL (its own domain, or CloudFront's).
    */
   appUrl?: string;
+  /** The console (DESIGN.md §8) in AWS; each setting defaults to its context value. */
+  console?: ConsoleSettings;
   /** How to reach the service in charge, said in every mail. Defaults to the `mailContact` context value. */
   mailContact?: string;
+}
+
+export interface ConsoleSettings {
+  /**
+   * The console's build (index.html, assets/), uploaded by the deployment when it exists.
+   * Context `consoleDist`; `web/dist` (what `npm run build:web` writes) otherwise.
+   */
+  distDir?: string;
+  /**
+   * The console's own domain name (context `consoleDomain`), served with `certificateArn`
+   * (context `consoleCertificateArn`: an ACM certificate in us-east-1). Without it, the console
+   * is at the CloudFront distribution's domain.
+   */
+  domainName?: string;
+  certificateArn?: string;
+  /**
+   * The prefix of the Cognito domain of the managed login, `https://<prefix>.auth.<region>.amazoncognito.com`
+   * (context `cognitoDomainPrefix`); `<stack name>-<account id>` otherwise, unique in the region.
+   */
+  cognitoDomainPrefix?: string;
 }
 
 /** The tenants the sweep and the daily job go through (DESIGN.md §5: one Caf today). */
@@ -89,6 +126,10 @@ export class RenfortStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
   /** The mail functions (DESIGN.md §7): dispatch, sweep, daily-job, bounce. */
   readonly mailFunctions = new Map<string, NodejsFunction>();
+  /** The console's bucket and distribution. */
+  readonly consoleSite: ConsoleHosting;
+  /** The Cognito app client of the console (managed login, authorization code with PKCE). */
+  readonly consoleClient: UserPoolClient;
 
   constructor(scope: Construct, id: string, props: RenfortStackProps) {
     super(scope, id, props);
@@ -119,6 +160,32 @@ export class RenfortStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The console (DESIGN.md §8): its origin is the one the API, the documents bucket and the
+    // Cognito client below let in.
+    const setting = (key: keyof ConsoleSettings, context: string): string | undefined =>
+      props.console?.[key] ?? this.node.tryGetContext(context);
+    const consoleDomain = setting('domainName', 'consoleDomain');
+    const certificateArn = setting('certificateArn', 'consoleCertificateArn');
+    if (
+      certificateArn &&
+      !Token.isUnresolved(certificateArn) &&
+      certificateArn.split(':')[3] !== 'us-east-1'
+    ) {
+      throw new Error(
+        `The console's certificate must be in us-east-1 (CloudFront's region): ${certificateArn}`,
+      );
+    }
+    this.consoleSite = new ConsoleHosting(this, 'Console', {
+      accessLogs,
+      domainName: consoleDomain,
+      certificate: certificateArn
+        ? Certificate.fromCertificateArn(this, 'ConsoleCertificate', certificateArn)
+        : undefined,
+    });
+    const consoleUrl = `${this.consoleSite.origin}/`;
+    /** Browser origins allowed to call the API and to use documents: the console's, and any given. */
+    const browserOrigins = [this.consoleSite.origin, ...props.allowedOrigins];
+
     const documents = new Bucket(this, 'Documents', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -142,7 +209,7 @@ export class RenfortStack extends Stack {
       cors: [
         {
           allowedMethods: [HttpMethods.POST, HttpMethods.GET],
-          allowedOrigins: props.allowedOrigins,
+          allowedOrigins: browserOrigins,
           allowedHeaders: ['*'],
           maxAge: 3600,
         },
@@ -173,12 +240,89 @@ export class RenfortStack extends Stack {
       // its user: name the one a user may edit. The email, their identity, stays the
       // coordination's (it is what the invitation was sent to).
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      // Sign-in through the API only (SRP): without this, CDK would allow the implicit and code
+      // grants to https://example.com, which the managed login domain below would serve.
+      disableOAuth: true,
     });
+    // The console signs in with Cognito's managed login: authorization code with PKCE, a public
+    // client (no secret, nothing a browser could keep), redirected back to the console only.
+    this.consoleClient = userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      // No password sent to the API by the console: the managed login takes it; refresh tokens only.
+      authFlows: { userSrp: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    const cognitoDomainPrefix =
+      setting('cognitoDomainPrefix', 'cognitoDomainPrefix') ??
+      `${this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-')}-${this.account}`;
+    if (
+      !Token.isUnresolved(cognitoDomainPrefix) &&
+      !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix)
+    ) {
+      throw new Error(
+        `cognitoDomainPrefix ${cognitoDomainPrefix}: lower-case letters, digits and hyphens, at most 63, not at either end`,
+      );
+    }
+    // Managed login (not the classic hosted UI): it speaks French (`lang=fr`) and needs a style
+    // per client; Cognito's own is used.
+    const loginDomain = userPool.addDomain('ConsoleLogin', {
+      cognitoDomain: { domainPrefix: cognitoDomainPrefix },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    new CfnManagedLoginBranding(this, 'ConsoleLoginBranding', {
+      userPoolId: userPool.userPoolId,
+      clientId: this.consoleClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    }).node.addDependency(loginDomain);
+    const loginUrl = loginDomain.baseUrl();
+    const cognitoIdp = `https://cognito-idp.${this.region}.${this.urlSuffix}`;
 
     const mail = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(mailDomain) });
 
-    const api = new HttpApi(this, 'Api', { description: 'Renfort API', createDefaultStage: true });
-    const authorizer = new HttpUserPoolAuthorizer('Cognito', userPool, { userPoolClients: [client] });
+    const api = new HttpApi(this, 'Api', {
+      description: 'Renfort API',
+      createDefaultStage: true,
+      // Browsers may call it from the console's origin only, and from any allowedOrigins (API
+      // Gateway answers the preflight itself). Bearer tokens, no cookie: no credentials.
+      corsPreflight: {
+        allowOrigins: browserOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+        exposeHeaders: ['etag'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    // The audience: tokens of either client (the console's, and the API's own SRP client).
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', userPool, {
+      userPoolClients: [client, this.consoleClient],
+    });
+
+    // What the console's scripts may call (its Content-Security-Policy), and what it reads at start.
+    this.consoleSite.allowConnectionsTo(
+      api.apiEndpoint,
+      `https://${documents.bucketRegionalDomainName}`,
+      loginUrl,
+      // oidc-client-ts reads the issuer's discovery document there.
+      cognitoIdp,
+    );
+    this.consoleSite.allowFormActionsTo(loginUrl);
+    this.consoleSite.deploy(resolve(setting('distDir', 'consoleDist') ?? join(repoRoot, 'web', 'dist')), {
+      auth: 'cognito',
+      apiUrl: api.apiEndpoint,
+      authority: `${cognitoIdp}/${userPool.userPoolId}`,
+      clientId: this.consoleClient.userPoolClientId,
+      domain: loginUrl,
+      redirectUri: consoleUrl,
+      logoutUri: consoleUrl,
+    });
 
     const entries = writeGroupEntries(routes, repoRoot, join(repoRoot, 'cdk.out', 'entries'));
     /** What the API functions need besides the shared configuration; the mail functions get theirs. */
@@ -300,12 +444,8 @@ export class RenfortStack extends Stack {
 
     // ----- Mail (DESIGN.md §7): outbox items committed with each change are sent after it. -----
 
-    const appUrl = new URL(
-      props.appUrl ??
-        this.node.tryGetContext('appUrl') ??
-        props.allowedOrigins[0] ??
-        'https://renfort.example.org',
-    ).href.replace(/\/+$/, '');
+    const appUrlSetting: string | undefined = props.appUrl ?? this.node.tryGetContext('appUrl');
+    const appUrl = appUrlSetting ? new URL(appUrlSetting).href.replace(/\/+$/, '') : this.consoleSite.origin;
     const mailContact: string =
       props.mailContact ?? this.node.tryGetContext('mailContact') ?? 'coordination@caf13.example.org';
 
@@ -531,6 +671,15 @@ export class RenfortStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl, description: 'The console (sign in there)' });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleLoginDomain', { value: loginUrl, description: "Cognito's managed login" });
+    if (consoleDomain) {
+      new CfnOutput(this, 'ConsoleDistributionDomain', {
+        value: this.consoleSite.distribution.distributionDomainName,
+        description: `Where the DNS name ${consoleDomain} points (CNAME, or an alias record)`,
+      });
+    }
     // For `npm run bootstrap` (the first coordinateur, the referentiel) after a deployment.
     new CfnOutput(this, 'TableName', { value: table.tableName });
     // Subscribe whoever watches the mail (an e-mail address, a chat webhook) to this topic.

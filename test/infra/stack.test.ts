@@ -28,7 +28,9 @@ beforeAll(() => {
     repoRoot,
     mailDomain: 'renfort.example.org',
     cursorSecret: 'test-cursor-secret-0123456789',
-    allowedOrigins: ['https://renfort.example.org'],
+    allowedOrigins: [],
+    // No build here, whatever web/dist holds: the console's deployment is tested in console.test.ts.
+    console: { distDir: join(tmpdir(), 'renfort-no-console-build') },
   });
   app.synth(); // throws if cdk-nag reports a finding nobody acknowledged
   template = Template.fromStack(stack);
@@ -164,8 +166,9 @@ describe('the CDK stack', () => {
     const [pool] = Object.values(template.findResources('AWS::Cognito::UserPool'));
     const schema = (pool?.Properties.Schema ?? []) as { Name: string }[];
     expect(schema.filter((attribute) => !STANDARD_ATTRIBUTES.has(attribute.Name))).toEqual([]);
+    // The API's own client (SRP) and the console's (managed login).
     const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
-    expect(clients).toHaveLength(1);
+    expect(clients).toHaveLength(2);
     for (const client of clients) {
       expect(client.Properties.WriteAttributes).toEqual(['name']);
     }
@@ -398,12 +401,14 @@ describe('the mail side of the CDK stack (DESIGN.md §7)', () => {
 
   it('gives the mail functions the configuration set, the console’s URL, the contact and the tenant, and no API secret', () => {
     const [configurationSetId] = onlyResource('AWS::SES::ConfigurationSet');
+    const [distributionId] = onlyResource('AWS::CloudFront::Distribution');
     const resources = template.toJSON().Resources;
     for (const name of ['dispatch', 'sweep', 'daily-job']) {
       const variables = resources[idOf(stack.mailFunctions.get(name))]?.Properties.Environment.Variables;
       expect(variables, name).toMatchObject({
         SES_CONFIGURATION_SET: { Ref: configurationSetId },
-        APP_URL: 'https://renfort.example.org',
+        // No appUrl given: the console's own URL, CloudFront's domain.
+        APP_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
         MAIL_CONTACT: expect.stringContaining('@'),
         MAIL_FROM: 'ne-pas-repondre@renfort.example.org',
         TENANTS: 'caf13',
