@@ -25,7 +25,6 @@ async function userManager(): Promise<UserManager | undefined> {
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     // Cognito's logout endpoint is not in its discovery document.
     metadataSeed: { end_session_endpoint: `${config.domain.replace(/\/+$/, '')}/logout` },
-    extraQueryParams: {},
   });
   return manager;
 }
@@ -52,7 +51,8 @@ export async function signInLocally(email: string): Promise<void> {
 
 /** Sign-in with Cognito's managed login (a redirect). */
 export async function signInWithCognito(): Promise<void> {
-  await (await userManager())?.signinRedirect();
+  // The managed login in French.
+  await (await userManager())?.signinRedirect({ extraQueryParams: { lang: 'fr' } });
 }
 
 /** Back from Cognito's managed login: exchanges the code (PKCE) for the tokens. */
@@ -67,8 +67,12 @@ export async function completeSignIn(): Promise<boolean> {
 export async function signOut(): Promise<void> {
   sessionStorage.removeItem(LOCAL_KEY);
   const oidc = await userManager();
-  if (oidc) {
+  const config = await consoleConfig();
+  if (oidc && config.auth === 'cognito') {
     await oidc.removeUser();
-    await oidc.signoutRedirect();
+    // Cognito's /logout wants its own parameter names, not OpenID Connect's.
+    await oidc.signoutRedirect({
+      extraQueryParams: { client_id: config.clientId, logout_uri: config.logoutUri },
+    });
   }
 }
