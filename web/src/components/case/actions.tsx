@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { AVIS, type CaseEventType, type CaseView } from '../../../../shared/domain/case.ts';
 import type { Referentiel } from '../../../../shared/domain/referentiel.ts';
 import type { Me } from '../../api/hooks.ts';
@@ -6,7 +6,7 @@ import { EVENT_LABELS } from '../../labels.ts';
 import { useEventForm } from './commands.ts';
 import { CheckField, ChoiceGroup, FileField, SelectField, TextField, textOf } from './fields.tsx';
 import type { FieldSpecs } from './form-errors.ts';
-import { UploadError, UploadProgress, useUpload } from './upload.tsx';
+import { UploadProgress, uploadFailure, useUpload } from './upload.tsx';
 import { AVIS_LABELS, byCategory } from './words.ts';
 
 /**
@@ -277,8 +277,6 @@ const RAPPORT_FIELDS: FieldSpecs = {
 function SubmitRapport({ item }: ActionProps) {
   const { errors, show, submit } = useEventForm(item.id, 'SUBMIT_RAPPORT', RAPPORT_FIELDS);
   const { state, upload, busy } = useUpload(item.id, 'rapport');
-  // A rapport uploaded but not yet submitted (the event failed) is submitted again, not re-sent.
-  const [uploaded, setUploaded] = useState<{ file: File; documentId: string }>();
   const fileError = (message: string) =>
     show([{ key: 'documentId', field: 'rapport-fichier', message }], 'Le rapport n’a pas été déposé');
 
@@ -289,18 +287,13 @@ function SubmitRapport({ item }: ActionProps) {
       intro="Le rapport est transmis au centre, qui le valide ou demande une révision ; les partenaires ne le reçoivent qu'une fois validé."
       onSubmit={async (form) => {
         if (busy) return;
-        const file = (form.elements.namedItem('rapport-fichier') as HTMLInputElement).files?.[0];
+        const file = chosenFile(form, 'rapport-fichier');
         if (!file) return fileError('Choisissez le fichier du rapport.');
-        let documentId = uploaded?.file === file ? uploaded.documentId : undefined;
-        if (!documentId) {
-          try {
-            documentId = (await upload(file)).id;
-          } catch (error) {
-            return fileError(
-              error instanceof UploadError ? error.message : 'Le fichier n’a pas pu être envoyé. Réessayez.',
-            );
-          }
-          setUploaded({ file, documentId });
+        let documentId: string;
+        try {
+          documentId = (await upload(file)).id;
+        } catch (error) {
+          return fileError(uploadFailure(error));
         }
         return submit({ documentId });
       }}
@@ -309,6 +302,36 @@ function SubmitRapport({ item }: ActionProps) {
       <UploadProgress id="rapport-progression" state={state} />
     </Action>
   );
+}
+
+const chosenFile = (form: HTMLFormElement, name: string) =>
+  (form.elements.namedItem(name) as HTMLInputElement | null)?.files?.[0];
+
+/**
+ * A compte rendu recorded with the restitution or the rencontre: a text, and a file if one is
+ * chosen, uploaded (as a `compte_rendu` document) before the event is sent.
+ */
+function useCompteRendu(caseId: string, fileId: string, show: ReturnType<typeof useEventForm>['show']) {
+  const { state, upload, busy } = useUpload(caseId, 'compte_rendu');
+  return {
+    busy,
+    progress: <UploadProgress id={`${fileId}-progression`} state={state} />,
+    /** Uploads the chosen file, if any; false when that failed (the error is shown). */
+    async uploaded(form: HTMLFormElement): Promise<boolean> {
+      const file = chosenFile(form, fileId);
+      if (!file) return true;
+      try {
+        await upload(file);
+        return true;
+      } catch (error) {
+        show(
+          [{ key: 'compteRenduFichier', field: fileId, message: uploadFailure(error) }],
+          'Le compte rendu n’a pas été déposé',
+        );
+        return false;
+      }
+    },
+  };
 }
 
 function ValidateRapport({ item }: ActionProps) {
@@ -359,17 +382,20 @@ const RESTITUTION_FIELDS: FieldSpecs = {
   date: dateSpec('restitution-date', 'la restitution'),
   rencontrePartenaires: { id: 'restitution-rencontre', label: 'Une rencontre des partenaires suit' },
   compteRendu: { id: 'restitution-compte-rendu', label: 'Compte rendu' },
+  compteRenduFichier: { id: 'restitution-compte-rendu-fichier', label: 'Fichier du compte rendu' },
 };
 
 function RecordRestitution({ item }: ActionProps) {
-  const { errors, submit } = useEventForm(item.id, 'RECORD_RESTITUTION', RESTITUTION_FIELDS);
+  const { errors, show, submit } = useEventForm(item.id, 'RECORD_RESTITUTION', RESTITUTION_FIELDS);
+  const compteRendu = useCompteRendu(item.id, 'restitution-compte-rendu-fichier', show);
   return (
     <Action
       type="RECORD_RESTITUTION"
       title="Restitution au centre"
       intro="Sans rencontre des partenaires, le dossier est clos ; sinon la coordination organise la rencontre."
-      onSubmit={(form) => {
+      onSubmit={async (form) => {
         const values = data(form);
+        if (compteRendu.busy || !(await compteRendu.uploaded(form))) return;
         return submit({
           date: textOf(values, 'date'),
           rencontrePartenaires: values.get('rencontrePartenaires') === 'oui',
@@ -398,6 +424,13 @@ function RecordRestitution({ item }: ActionProps) {
         multiline
         error={errors.compteRendu}
       />
+      <FileField
+        id="restitution-compte-rendu-fichier"
+        label="Fichier du compte rendu"
+        optional
+        error={errors.compteRenduFichier}
+      />
+      {compteRendu.progress}
     </Action>
   );
 }
@@ -405,17 +438,20 @@ function RecordRestitution({ item }: ActionProps) {
 const RENCONTRE_FIELDS: FieldSpecs = {
   date: dateSpec('rencontre-date', 'la rencontre'),
   compteRendu: { id: 'rencontre-compte-rendu', label: 'Compte rendu' },
+  compteRenduFichier: { id: 'rencontre-compte-rendu-fichier', label: 'Fichier du compte rendu' },
 };
 
 function RecordRencontre({ item }: ActionProps) {
-  const { errors, submit } = useEventForm(item.id, 'RECORD_RENCONTRE', RENCONTRE_FIELDS);
+  const { errors, show, submit } = useEventForm(item.id, 'RECORD_RENCONTRE', RENCONTRE_FIELDS);
+  const compteRendu = useCompteRendu(item.id, 'rencontre-compte-rendu-fichier', show);
   return (
     <Action
       type="RECORD_RENCONTRE"
       title="Rencontre des partenaires"
       intro="La rencontre enregistrée, le dossier est clos."
-      onSubmit={(form) => {
+      onSubmit={async (form) => {
         const values = data(form);
+        if (compteRendu.busy || !(await compteRendu.uploaded(form))) return;
         return submit({ date: textOf(values, 'date'), compteRendu: textOf(values, 'compteRendu') });
       }}
     >
@@ -434,6 +470,13 @@ function RecordRencontre({ item }: ActionProps) {
         multiline
         error={errors.compteRendu}
       />
+      <FileField
+        id="rencontre-compte-rendu-fichier"
+        label="Fichier du compte rendu"
+        optional
+        error={errors.compteRenduFichier}
+      />
+      {compteRendu.progress}
     </Action>
   );
 }

@@ -14,7 +14,7 @@ import { useEventForm, useSaveFiche } from './commands.ts';
 import { useFeedback } from './feedback.tsx';
 import { ChoiceGroup, defined, FileField, TextField, textOf } from './fields.tsx';
 import { type FieldSpecs, fromProblem, fromZod, useFormErrors } from './form-errors.ts';
-import { UploadError, UploadProgress, useUpload } from './upload.tsx';
+import { UploadProgress, uploadFailure, useUpload } from './upload.tsx';
 import { byCategory, nameIn } from './words.ts';
 
 const NATURE_LABELS: Readonly<Record<(typeof NATURES)[number], string>> = {
@@ -304,9 +304,8 @@ function PiecesJointes({ caseId }: { caseId: string }) {
     try {
       await upload(file);
     } catch (error) {
-      const message = error instanceof UploadError ? error.message : fromProblem(error, {})[0]?.message;
       form.show(
-        [{ key: 'file', field: 'piece-jointe', message: message ?? '' }],
+        [{ key: 'file', field: 'piece-jointe', message: uploadFailure(error) }],
         'La pièce jointe n’a pas été ajoutée',
       );
       return;

@@ -68,8 +68,18 @@ export function TextField({
 }
 
 /** A file input with the accepted types and size as its hint. */
-export function FileField({ id, label, error }: { id: string; label: string; error?: string | undefined }) {
-  const hint = `${ACCEPTED_TYPES_TEXT} ; 20 Mo au plus.`;
+export function FileField({
+  id,
+  label,
+  error,
+  optional = false,
+}: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  optional?: boolean;
+}) {
+  const hint = `${optional ? 'Facultatif. ' : ''}${ACCEPTED_TYPES_TEXT} ; 20 Mo au plus.`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

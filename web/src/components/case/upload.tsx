@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import {
   type DocumentKind,
   type DocumentView,
@@ -105,13 +105,18 @@ function apiRefusal(error: unknown, file: File, step: 'ticket' | 'confirm'): Upl
   }
 }
 
-/** Uploads one document of this kind to the case; `state` drives the progress bar. */
+/**
+ * Uploads one document of this kind to the case; `state` drives the progress bar. The same file
+ * given again (its event failed, the user sends the form again) is not uploaded twice.
+ */
 export function useUpload(caseId: string, kind: DocumentKind) {
   const client = useQueryClient();
   const [state, setState] = useState<UploadState>({ phase: 'idle' });
+  const last = useRef<{ file: File; document: DocumentView }>(undefined);
   const base = `/cases/${encodeURIComponent(caseId)}/documents`;
 
   async function upload(file: File): Promise<DocumentView> {
+    if (last.current?.file === file) return last.current.document;
     const declared = NewDocumentSchema.safeParse({
       kind,
       filename: file.name,
@@ -136,6 +141,7 @@ export function useUpload(caseId: string, kind: DocumentKind) {
       ).catch((error) => {
         throw apiRefusal(error, file, 'confirm');
       });
+      last.current = { file, document: confirmed.document };
       await client.invalidateQueries({ queryKey: keys.documents(caseId) });
       return confirmed.document;
     } finally {
@@ -173,3 +179,7 @@ export async function downloadDocument(caseId: string, documentId: string): Prom
   );
   window.location.assign(link.downloadUrl);
 }
+
+/** An upload's failure as a sentence for the user. */
+export const uploadFailure = (error: unknown) =>
+  error instanceof UploadError ? error.message : 'Le fichier n’a pas pu être envoyé. Réessayez.';
