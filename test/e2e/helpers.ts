@@ -284,3 +284,56 @@ export function printTimings(title: string, timings: number[]): void {
     ).toFixed(0)} ms, min ${(sorted[0] as number).toFixed(0)} ms`,
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The case screen
+
+/** The status the case screen shows (the `Statut` of where the case stands). */
+export function statusOf(page: Page): Promise<string> {
+  return page
+    .locator('dt')
+    .filter({ hasText: /^Statut$/ })
+    .locator('xpath=following-sibling::dd[1]')
+    .innerText();
+}
+
+/** Waits until the case screen shows this status. */
+export async function waitForStatus(page: Page, label: string, timeout = 15_000): Promise<void> {
+  let last = '';
+  await until(
+    async () => {
+      last = (await statusOf(page)).trim();
+      return last === label;
+    },
+    `the status "${label}" (shown: "${last}")`,
+    timeout,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; shown: "${last}"`);
+  });
+}
+
+/**
+ * What a control's `aria-describedby` says (its hint and its error), and whether each of those
+ * elements is visible: an error "next to the field" is both tied to it and shown.
+ */
+export function description(locator: Locator): Promise<{ text: string; visible: boolean }> {
+  return locator.evaluate((element) => {
+    interface Described {
+      getAttribute(name: string): string | null;
+    }
+    interface Shown {
+      textContent: string | null;
+      getClientRects(): { length: number };
+    }
+    const doc = (globalThis as unknown as { document: { getElementById(id: string): Shown | null } })
+      .document;
+    const ids = ((element as unknown as Described).getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean);
+    const found = ids.map((id) => doc.getElementById(id));
+    return {
+      text: found.map((e) => e?.textContent ?? '').join(' '),
+      visible: found.every((e) => e !== null && e.getClientRects().length > 0),
+    };
+  });
+}
