@@ -42,6 +42,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+const usersTable = (page: Page) =>
+  page.getByRole('table', { name: 'Les utilisateurs de Renfort, par adresse électronique' });
+
 /** Waits until what the screen loads has come (its heading shown, the network quiet). */
 async function settled(page: Page) {
   await heading(page).waitFor();
@@ -157,6 +160,50 @@ for (const { role, email } of ROLES) {
         await page.getByRole('button', { name: 'Inviter' }).click();
         await page.getByRole('alert').first().waitFor();
         await checkA11y(page, `administration, invitation with errors (${role})`);
+      });
+
+      it('the administration’s dialogs: change a user, disable a user', async () => {
+        await page.goto('/administration');
+        await settled(page);
+        await page.getByRole('button', { name: `Modifier ${USERS.oliviers}` }).click();
+        await page.getByRole('dialog', { name: `Modifier ${USERS.oliviers}` }).waitFor();
+        await checkA11y(page, `administration, change dialog (${role})`);
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+        await page.getByRole('button', { name: `Désactiver ${USERS.oliviers}` }).click();
+        const dialog = page.getByRole('dialog', { name: `Désactiver ${USERS.oliviers} ?` });
+        await dialog.waitFor();
+        await checkA11y(page, `administration, disable dialog (${role})`);
+        await dialog.getByRole('button', { name: 'Annuler' }).click();
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+        // Cancelled: the account is still active.
+        expect(
+          await usersTable(page).getByRole('row').filter({ hasText: USERS.oliviers }).innerText(),
+        ).toContain('Actif');
+      });
+
+      it('invites a new gestionnaire, who then signs in', async () => {
+        const email = `benevole.${Date.now().toString(36)}@tilleuls.example.org`;
+        await page.goto('/administration');
+        await settled(page);
+        await page.getByRole('textbox', { name: 'Adresse électronique' }).fill(email);
+        await page
+          .getByRole('combobox', { name: 'Rôle' })
+          .selectOption({ label: 'Gestionnaire (centre ou fédération)' });
+        await page
+          .getByRole('combobox', { name: 'Organisation' })
+          .selectOption({ label: 'Centre social Les Tilleuls' });
+        await page.getByRole('button', { name: 'Inviter' }).click();
+        await page.getByRole('status').filter({ hasText: email }).first().waitFor();
+        await usersTable(page).getByRole('row').filter({ hasText: email }).waitFor();
+        await checkA11y(page, `administration, after an invitation (${role})`);
+
+        const invited = await signedInPage(browser, email);
+        await invited.page.getByRole('table').or(invited.page.getByText('Aucun dossier.')).first().waitFor();
+        await invited.page.waitForLoadState('networkidle');
+        await checkA11y(invited.page, 'dossiers (an invited gestionnaire)');
+        await invited.context.close();
       });
     }
   });
