@@ -84,7 +84,7 @@ const halted = () => (stopping ? new Promise<never>(() => {}) : Promise.resolve(
 async function shutdown(reason: string, code = 0) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping the local stack…`);
+  (code === 0 ? console.log : console.error)(`\n${reason}: stopping the local stack…`);
   // Whatever hangs, the process ends within 10 s; the exit hook then kills what is left.
   setTimeout(() => process.exit(code), 10_000).unref();
   try {
@@ -168,7 +168,8 @@ try {
       `Port ${port} (${use?.name}) was taken while the stack started: stop what uses it, or choose another port, e.g. ${use?.variable}=${(port ?? 3000) + 1} npm start.`,
     );
   }
-  const message = (error as Error).message.replace(/\s+/g, ' ').trim();
+  const said = (error as Error).message.replace(/\s+/g, ' ').trim();
+  const message = said.length > 400 ? `${said.slice(0, 399)}…` : said;
   await refuse(
     `The local stack could not start (${message}); nothing is left running: fix the cause and run npm start again (npm start -- --reset starts afresh, losing the local cases).`,
   );
