@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
@@ -13,44 +14,33 @@ declare module 'vitest' {
 }
 
 const root = join(import.meta.dirname, '..', '..');
-const dist = join(root, 'web', 'dist');
-
-/** The newest modification time under `path` (a file or a folder), in ms. */
-function newest(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(
-    stats.mtimeMs,
-    ...readdirSync(path)
-      .filter((name) => name !== 'node_modules' && name !== 'dist')
-      .map((name) => newest(join(path, name))),
-  );
-}
 
 /**
- * Builds the console into web/dist, unless the build there is newer than everything it is made
- * of: web/ (its sources, page, config) and the domain's words and schemas it imports.
+ * Builds the console from the sources as they are, into a folder of this run: `web/dist` may be
+ * rebuilt meanwhile by `npm start` or `npm run build:web` (vite empties it first), which would take
+ * the files from under the pages of a run that served them from there.
  */
-async function buildConsole(): Promise<string> {
-  const built = join(dist, 'index.html');
-  const sources = Math.max(
-    newest(join(root, 'web')),
-    newest(join(root, 'shared', 'domain')),
-    newest(join(root, 'workflows')),
-  );
-  if (existsSync(built) && statSync(built).mtimeMs > sources) return 'the build in web/dist is up to date';
+async function buildConsole(): Promise<{ dist: string; took: number }> {
+  const dist = mkdtempSync(join(tmpdir(), 'renfort-e2e-console-'));
   const started = performance.now();
   const { build } = await import('vite');
   // Vitest sets NODE_ENV=test, with which vite would bundle React's development build.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    await build({
+      configFile: join(root, 'web', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: dist, emptyOutDir: true },
+    });
+  } catch (error) {
+    rmSync(dist, { recursive: true, force: true });
+    throw error;
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  return `built into web/dist in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  return { dist, took: performance.now() - started };
 }
 
 interface Ready {
@@ -62,7 +52,7 @@ interface Ready {
 }
 
 /** Starts test/e2e/stack-process.ts and waits for its one line saying where everything is. */
-function startStack(): Promise<{ child: ChildProcess; ready: Ready }> {
+function startStack(dist: string): Promise<{ child: ChildProcess; ready: Ready }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'e2e', 'stack-process.ts')], {
     cwd: root,
     env: { ...process.env, CONSOLE_DIST: dist },
@@ -106,21 +96,31 @@ async function stopStack(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The browser tests' world: the console built once, and a local stack of their own (emulators on
- * free ports, seeded, a temporary data folder) whose gateway serves the console at `/`. No browser
- * here: each test file launches its own.
+ * The browser tests' world: the console built once for the run, and a local stack of their own
+ * (emulators on free ports, seeded, a temporary data folder) whose gateway serves that build at `/`.
+ * No browser here: each test file launches its own.
  */
 export default async function setup(project: TestProject) {
+  const { dist, took } = await buildConsole();
   const started = performance.now();
-  const build = await buildConsole();
-  const { child, ready } = await startStack();
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack(dist);
+  } catch (error) {
+    rmSync(dist, { recursive: true, force: true });
+    throw error;
+  }
+  const { child, ready } = stack;
   console.log(
-    `e2e: console ${build}; local stack at ${ready.consoleUrl} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `e2e: console built in ${(took / 1000).toFixed(1)} s; local stack serving it at ${ready.consoleUrl} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   project.provide('consoleUrl', ready.consoleUrl);
   project.provide('apiUrl', ready.url);
   project.provide('endpoints', ready.endpoints);
   project.provide('identity', ready.identity);
   project.provide('env', ready.env);
-  return () => stopStack(child);
+  return async () => {
+    await stopStack(child);
+    rmSync(dist, { recursive: true, force: true });
+  };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
@@ -16,10 +17,13 @@ export const apiUrl = () => inject('apiUrl');
 
 /** Debian's chromium, headless. CHROMIUM_PATH points elsewhere when it lives elsewhere. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The browser tests need Chromium at ${executablePath}: install it (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium or Chrome executable.`,
+    );
+  }
+  return chromium.launch({ executablePath, args: ['--no-sandbox'] });
 }
 
 /**
