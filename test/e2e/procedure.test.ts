@@ -153,6 +153,7 @@ describe('the procedure, through the console, by five people in turn', () => {
 
   it('the coordinateur finds it waiting in the dossiers and opens the saisine concertée', async () => {
     const page = await as(USERS.coordination);
+    await page.goto('/dossiers');
     const link = page.locator(`a[href="/dossiers/${caseId}"]`);
     await link.waitFor();
     expect(await page.getByRole('row').filter({ has: link }).innerText()).toContain('À vous d’agir');
