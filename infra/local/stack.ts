@@ -19,6 +19,7 @@ import { createJwtAuthorizer } from './jwt-verifier.ts';
 import { type MailJobs, startMailJobs } from './mail-jobs.ts';
 import { ensureBucket, ensureBucketCors, ensureTable } from './provision.ts';
 import { seed } from './seed.ts';
+import { seedUsers } from './seed-data.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export const LOCAL_TABLE = 'renfort';
@@ -198,7 +199,11 @@ export async function startLocalStack({
         // The presigned uploads and downloads go straight to the S3 emulator.
         connectSrc: [new URL(endpoints.s3).origin],
         // The console signs in through POST /_local/token here; in AWS the CDK writes Cognito's settings.
-        config: { auth: 'local' },
+        // and lists the seeded users to sign in as (invited ones type their email).
+        config: {
+          auth: 'local',
+          users: seedUsers.map(({ email, role, organisationId }) => ({ email, role, organisationId })),
+        },
       }),
       ...(log && { log }),
     });

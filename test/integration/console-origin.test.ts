@@ -17,7 +17,12 @@ describe('the console’s origin', () => {
   it('reads GET /config.json: sign in locally; its answers allow connections to itself and the S3 emulator only', async () => {
     const res = await api.call('GET', '/config.json');
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ auth: 'local' });
+    expect(res.json).toMatchObject({ auth: 'local' });
+    expect(res.json.users).toContainEqual({
+      email: 'ca.tilleuls@example.org',
+      role: 'gestionnaire',
+      organisationId: 'cs-tilleuls',
+    });
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`connect-src 'self' ${new URL(endpoints.s3).origin};`);
     expect(csp).toContain("frame-ancestors 'none'");

@@ -185,7 +185,7 @@ describe('npm start', () => {
       expect(page.headers.get('content-security-policy')).toContain(
         `connect-src 'self' http://127.0.0.1:${ports.S3_PORT};`,
       );
-      expect(await (await fetch(`${base}/config.json`)).json()).toEqual({ auth: 'local' });
+      expect(await (await fetch(`${base}/config.json`)).json()).toMatchObject({ auth: 'local' });
 
       const statuses = [...DEMO_STATUSES].sort();
       expect(await demoCases(base)).toEqual({ 'cs-tilleuls': statuses, 'cs-mistral': statuses });

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { CaseView } from '../../../shared/domain/case.ts';
 import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/statuses.ts';
@@ -11,8 +12,11 @@ export function Dossiers() {
   const status = (CASE_STATUSES as readonly string[]).includes(params.get('statut') ?? '')
     ? (params.get('statut') as CaseStatus)
     : undefined;
-  const overdue = params.get('retard') === '1';
-  const cases = useCases({ status, overdue });
+  // The box follows the click at once; the URL (and so the list) follows in a transition.
+  const inUrl = params.get('retard') === '1';
+  const [overdue, setOverdue] = useState(inUrl);
+  useEffect(() => setOverdue(inUrl), [inUrl]);
+  const cases = useCases({ status, overdue: inUrl });
   const referentiel = useReferentiel();
   const centreName = (id: string) => referentiel.data?.centres.find((c) => c.id === id)?.nom ?? id;
   const sorted = [...(cases.data ?? [])].sort(
@@ -48,7 +52,10 @@ export function Dossiers() {
             id="retard"
             type="checkbox"
             checked={overdue}
-            onChange={(event) => set('retard', event.target.checked ? '1' : undefined)}
+            onChange={(event) => {
+              setOverdue(event.target.checked);
+              set('retard', event.target.checked ? '1' : undefined);
+            }}
           />
           <label htmlFor="retard">En retard seulement</label>
         </div>
