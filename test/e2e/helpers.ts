@@ -273,6 +273,8 @@ export async function enabled(locator: Locator, timeout = 15_000): Promise<void>
 
 /** The time from a navigation to a usable case screen, in ms, each time one was measured. */
 export const caseScreenTimings: number[] = [];
+/** The same, with the action waited for. */
+export const caseScreenMeasures: { action: string; ms: number }[] = [];
 
 /**
  * Opens a case's screen and waits until it is usable: its heading visible and, when given, the
@@ -285,6 +287,7 @@ export async function openCase(page: Page, caseId: string, action?: string): Pro
   if (action) await enabled(page.getByRole('button', { name: action }));
   const ms = performance.now() - started;
   caseScreenTimings.push(ms);
+  caseScreenMeasures.push({ action: action ?? '(no action)', ms });
   return ms;
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_LABELS, STATUS_LABELS } from '../../web/src/labels.ts';
 import { USERS } from './arrange.ts';
 import {
+  caseScreenMeasures,
   caseScreenTimings,
   checkA11y,
   description,
@@ -64,6 +65,7 @@ afterAll(async () => {
     'Time from navigation to a usable case screen (heading shown, action enabled)',
     caseScreenTimings,
   );
+  console.log(caseScreenMeasures.map((m) => `  ${m.ms.toFixed(0).padStart(5)} ms  ${m.action}`).join('\n'));
   printA11yReport('Accessibility of the forms as the procedure uses them');
   await browser?.close();
 });
