@@ -41,6 +41,14 @@ try {
   );
 }
 
+// `npm start --demo` (without `--`) reaches us only as npm's own setting: understood, and said.
+for (const flag of ['demo', 'reset'] as const) {
+  if (process.env[`npm_config_${flag}`] === 'true' && !values[flag]) {
+    values[flag] = true;
+    console.log(`(npm start --${flag} understood as npm start -- --${flag})`);
+  }
+}
+
 const repoRoot = join(import.meta.dirname, '..', '..');
 const dataDir = process.env.RENFORT_DATA_DIR || join(repoRoot, '.local');
 const givenDist = process.env.RENFORT_CONSOLE_DIST || undefined;

@@ -34,7 +34,8 @@ export const keys = {
   users: ['admin', 'users'] as const,
 };
 
-export const useMe = () => useQuery({ queryKey: keys.me, queryFn: () => api<Me>('/me'), staleTime: 60_000 });
+export const useMe = (enabled = true) =>
+  useQuery({ queryKey: keys.me, queryFn: () => api<Me>('/me'), staleTime: 60_000, enabled });
 
 export const useReferentiel = () =>
   useQuery({
@@ -85,12 +86,17 @@ export const useDocuments = (id: string) =>
       (await api<{ items: DocumentView[] }>(`/cases/${encodeURIComponent(id)}/documents`)).items,
   });
 
+/** The access log, a page at a time (the API pages it with a cursor). */
 export const useAccessLog = (id: string, enabled: boolean) =>
-  useQuery({
+  useInfiniteQuery({
     queryKey: keys.accessLog(id),
     enabled,
-    queryFn: async () =>
-      (await api<{ items: AccessLogEntry[] }>(`/cases/${encodeURIComponent(id)}/access-log?limit=100`)).items,
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      api<{ items: AccessLogEntry[]; nextCursor: string | null }>(
+        `/cases/${encodeURIComponent(id)}/access-log?limit=50${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ''}`,
+      ),
+    getNextPageParam: (last) => last.nextCursor,
   });
 
 export const useMails = (id: string, enabled: boolean) =>

@@ -37,6 +37,23 @@ export async function currentToken(): Promise<string | undefined> {
   return user && !user.expired ? user.id_token : undefined;
 }
 
+/** Forgets the session in this tab (an expired or refused token), without leaving the page. */
+export async function dropSession(): Promise<void> {
+  sessionStorage.removeItem(LOCAL_KEY);
+  await (await userManager())?.removeUser();
+}
+
+/** Where to go after signing in: a path of this console from `?retour=`, never another site. */
+export function returnPath(search: string): string {
+  const back = new URLSearchParams(search).get('retour') ?? '';
+  return back.startsWith('/') &&
+    !back.startsWith('//') &&
+    !back.startsWith('/\\') &&
+    !back.startsWith('/connexion')
+    ? back
+    : '/dossiers';
+}
+
 /** Local sign-in: a token for a local user (seeded or invited). */
 export async function signInLocally(email: string): Promise<void> {
   const res = await fetch('/_local/token', {
@@ -44,23 +61,29 @@ export async function signInLocally(email: string): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email }),
   });
-  const body = (await res.json()) as { token?: string; detail?: string };
-  if (!res.ok || !body.token) throw new Error(body.detail ?? 'Connexion impossible.');
+  const body = (await res.json().catch(() => ({}))) as { token?: string };
+  if (res.status === 404) throw new Error(`Aucun utilisateur local ${email}.`);
+  if (res.status === 403) throw new Error(`Le compte ${email} est désactivé.`);
+  if (!res.ok || !body.token) throw new Error('Connexion impossible : réessayez dans un instant.');
   sessionStorage.setItem(LOCAL_KEY, body.token);
 }
 
 /** Sign-in with Cognito's managed login (a redirect). */
-export async function signInWithCognito(): Promise<void> {
-  // The managed login in French.
-  await (await userManager())?.signinRedirect({ extraQueryParams: { lang: 'fr' } });
+export async function signInWithCognito(back = '/dossiers'): Promise<void> {
+  // The managed login in French; the page asked for comes back with the sign-in.
+  await (await userManager())?.signinRedirect({ extraQueryParams: { lang: 'fr' }, url_state: back });
 }
 
 /** Back from Cognito's managed login: exchanges the code (PKCE) for the tokens. */
 export async function completeSignIn(): Promise<boolean> {
   const oidc = await userManager();
   if (!oidc || !new URLSearchParams(window.location.search).has('code')) return false;
-  await oidc.signinRedirectCallback();
-  window.history.replaceState({}, '', '/dossiers');
+  const user = await oidc.signinRedirectCallback();
+  const back =
+    typeof user.url_state === 'string'
+      ? returnPath(`?retour=${encodeURIComponent(user.url_state)}`)
+      : '/dossiers';
+  window.history.replaceState({}, '', back);
   return true;
 }
 
@@ -70,9 +93,9 @@ export async function signOut(): Promise<void> {
   const config = await consoleConfig();
   if (oidc && config.auth === 'cognito') {
     await oidc.removeUser();
-    // Cognito's /logout wants its own parameter names, not OpenID Connect's.
+    // Cognito's /logout wants `logout_uri` (oidc-client-ts adds the client_id itself).
     await oidc.signoutRedirect({
-      extraQueryParams: { client_id: config.clientId, logout_uri: config.logoutUri },
+      extraQueryParams: { logout_uri: config.logoutUri },
     });
   }
 }

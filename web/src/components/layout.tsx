@@ -1,4 +1,4 @@
-import { Link, Navigate, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe } from '../api/hooks.ts';
 import { signOut } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
@@ -7,10 +7,16 @@ import { ROLE_LABELS } from '../labels.ts';
 /** The frame of every signed-in screen: skip link, header with the user and sign-out, navigation, main. */
 export function Layout() {
   const session = useSession();
-  const me = useMe();
+  // Asked only once the session is there (after Cognito's code is exchanged for the tokens).
+  const me = useMe(session === 'signed-in');
   const navigate = useNavigate();
+  const location = useLocation();
   if (session === 'unknown') return <p className="loading">Chargement…</p>;
-  if (session === 'signed-out') return <Navigate to="/connexion" replace />;
+  if (session === 'signed-out') {
+    // The address asked for (a mail's link) is where the sign-in leads back.
+    const back = `${location.pathname}${location.search}`;
+    return <Navigate to={`/connexion?retour=${encodeURIComponent(back)}`} replace />;
+  }
   return (
     <>
       <a className="skip-link" href="#contenu">
@@ -21,11 +27,13 @@ export function Layout() {
           Renfort
           <span className="brand-sub">Soutien technique renforcé aux centres sociaux</span>
         </Link>
-        {me.data && (
+        {
           <div className="who">
-            <span>
-              {me.data.email} — {ROLE_LABELS[me.data.role] ?? me.data.role}
-            </span>
+            {me.data && (
+              <span>
+                {me.data.email} — {ROLE_LABELS[me.data.role] ?? me.data.role}
+              </span>
+            )}
             <button
               type="button"
               className="button secondary"
@@ -37,7 +45,7 @@ export function Layout() {
               Se déconnecter
             </button>
           </div>
-        )}
+        }
       </header>
       <nav aria-label="Navigation principale" className="site-nav">
         <ul>
@@ -59,6 +67,11 @@ export function Layout() {
         </ul>
       </nav>
       <main id="contenu" tabIndex={-1}>
+        {me.isError && (
+          <p role="alert" className="notice">
+            {me.error.message}
+          </p>
+        )}
         <Outlet />
       </main>
       <footer className="site-footer">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { CaseView } from '../../../shared/domain/case.ts';
 import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/statuses.ts';
-import { useCases, useReferentiel } from '../api/hooks.ts';
+import { useCases, useMe, useReferentiel } from '../api/hooks.ts';
 import { Page } from '../components/page.tsx';
 import { frenchDay, STATUS_LABELS } from '../labels.ts';
 
@@ -19,9 +19,9 @@ export function Dossiers() {
   const cases = useCases({ status, overdue: inUrl });
   const referentiel = useReferentiel();
   const centreName = (id: string) => referentiel.data?.centres.find((c) => c.id === id)?.nom ?? id;
-  const sorted = [...(cases.data ?? [])].sort(
-    (a, b) => Number(b.allowedEvents.length > 0) - Number(a.allowedEvents.length > 0),
-  );
+  const me = useMe();
+  const waits = (item: CaseView) => awaitsCaller(item, me.data?.organisationId);
+  const sorted = [...(cases.data ?? [])].sort((a, b) => Number(waits(b)) - Number(waits(a)));
   const set = (name: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -78,7 +78,7 @@ export function Dossiers() {
           </thead>
           <tbody>
             {sorted.map((c) => (
-              <CaseRow key={c.id} item={c} centre={centreName(c.centreId)} />
+              <CaseRow key={c.id} item={c} centre={centreName(c.centreId)} waits={waits(c)} />
             ))}
           </tbody>
         </table>
@@ -87,7 +87,20 @@ export function Dossiers() {
   );
 }
 
-function CaseRow({ item, centre }: { item: CaseView; centre: string }) {
+/**
+ * Whether the case waits on the caller: an action of the procedure is its to take. Withdrawing is
+ * always open to the centre and waits on nobody; an avis already given waits no more (it may still
+ * be replaced).
+ */
+function awaitsCaller(item: CaseView, organisationId: string | undefined): boolean {
+  return item.allowedEvents.some((event) => {
+    if (event === 'WITHDRAW') return false;
+    if (event === 'GIVE_AVIS') return !(organisationId && item.avis && organisationId in item.avis);
+    return true;
+  });
+}
+
+function CaseRow({ item, centre, waits }: { item: CaseView; centre: string; waits: boolean }) {
   return (
     <tr>
       <th scope="row">
@@ -105,7 +118,7 @@ function CaseRow({ item, centre }: { item: CaseView; centre: string }) {
           '—'
         )}
       </td>
-      <td>{item.allowedEvents.length > 0 ? <strong className="badge todo">À vous d’agir</strong> : 'Non'}</td>
+      <td>{waits ? <strong className="badge todo">À vous d’agir</strong> : 'Non'}</td>
     </tr>
   );
 }

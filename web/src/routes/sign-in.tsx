@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { signInLocally, signInWithCognito } from '../auth/session.ts';
+import { returnPath, signInLocally, signInWithCognito } from '../auth/session.ts';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { Page } from '../components/page.tsx';
 import { type ConsoleConfig, consoleConfig } from '../config.ts';
@@ -23,7 +23,7 @@ export function SignIn() {
     try {
       await signInLocally(address);
       client.clear();
-      navigate('/dossiers');
+      navigate(returnPath(window.location.search));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -37,7 +37,11 @@ export function SignIn() {
         {config?.auth === 'cognito' && (
           <>
             <p>Connectez-vous avec le compte que la coordination vous a ouvert.</p>
-            <button type="button" className="button" onClick={() => signInWithCognito()}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => signInWithCognito(returnPath(window.location.search))}
+            >
               Se connecter
             </button>
           </>
