@@ -82,7 +82,7 @@ const FICHE_FIELDS: FieldSpecs = {
 };
 
 const SUBMIT_REFUSALS = {
-  409: 'La fiche ne peut plus être modifiée : elle a déjà été transmise. Le dossier vient d’être relu.',
+  409: 'La fiche ne peut plus être modifiée : le dossier a changé d’étape entre-temps (transmis, ou retiré). Le dossier vient d’être relu.',
   412: 'La fiche a été modifiée entre-temps (dans un autre onglet ou par une autre personne). Enregistrer de nouveau la remplacera par ce que vous avez saisi ; pour voir l’autre version, rechargez la page.',
 };
 
