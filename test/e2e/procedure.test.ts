@@ -184,6 +184,12 @@ describe('the procedure, through the console, by five people in turn', () => {
     await button(etat, EVENT_LABELS.GIVE_AVIS).click();
     await announced(etat, 'Votre avis est enregistré.');
     await waitForStatus(etat, STATUS_LABELS.saisine_concertee);
+
+    // Its avis given, the case no longer waits on État: its list says so.
+    await etat.getByRole('link', { name: 'Dossiers', exact: true }).click();
+    const row = etat.getByRole('row').filter({ has: etat.locator(`a[href="/dossiers/${caseId}"]`) });
+    await row.waitFor();
+    expect(await row.getByRole('cell').last().textContent()).toBe('Non');
   });
 
   it('the coordinateur accepts the request with Cabinet Singuliers & Co', async () => {

@@ -95,7 +95,7 @@ export function Dossiers() {
 function awaitsCaller(item: CaseView, organisationId: string | undefined): boolean {
   return item.allowedEvents.some((event) => {
     if (event === 'WITHDRAW') return false;
-    if (event === 'GIVE_AVIS') return !(organisationId && item.avis && organisationId in item.avis);
+    if (event === 'GIVE_AVIS') return !item.avis?.some((a) => a.partenaireId === organisationId);
     return true;
   });
 }
