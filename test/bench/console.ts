@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { localToken, startBenchStack } from './local-stack.ts';
 
 /**
  * `npm run bench:console [-- --runs N]`: the console's first-load bytes (the entry script, what it
@@ -41,24 +42,12 @@ const chunks = readdirSync(join(dist, 'assets'))
   .map((f) => ({ file: f, rawBytes: raw(`assets/${f}`), gzipBytes: gz(`assets/${f}`) }))
   .sort((a, b) => b.gzipBytes - a.gzipBytes);
 
-const { freePort } = await import('../../infra/local/processes.ts');
-const { startLocalStack } = await import('../../infra/local/stack.ts');
 const { chromium } = await import('playwright-core');
 const { COMPLETE_FICHE } = await import('../helpers/fixtures.ts');
 
-const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-console.log('Starting the local stack…');
-const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
-process.on('exit', () => stack.killNow());
+const stack = await startBenchStack();
 
-async function token(email: string): Promise<string> {
-  const res = await fetch(`${stack.url}/_local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
+const token = (email: string) => localToken(stack.url, email);
 const gestionnaire = await token('ca.tilleuls@example.org');
 const created = await fetch(`${stack.url}/cases`, {
   method: 'POST',

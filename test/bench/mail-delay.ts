@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { storedMailsOf } from '../helpers/ses-store.ts';
+import { localToken, startBenchStack } from './local-stack.ts';
 import { percentile } from './stats.ts';
 
 /**
@@ -15,23 +17,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const runs = Number(values.runs);
 
-const { freePort } = await import('../../infra/local/processes.ts');
-const { startLocalStack } = await import('../../infra/local/stack.ts');
 const { COMPLETE_FICHE } = await import('../helpers/fixtures.ts');
 
-const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-console.log('Starting the local stack…');
-const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
-process.on('exit', () => stack.killNow());
+const stack = await startBenchStack();
 
-async function token(email: string): Promise<string> {
-  const res = await fetch(`${stack.url}/_local/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
+const token = (email: string) => localToken(stack.url, email);
 
 async function call(method: string, path: string, bearer: string, body?: unknown) {
   const res = await fetch(`${stack.url}${path}`, {
@@ -43,13 +33,7 @@ async function call(method: string, path: string, bearer: string, body?: unknown
 }
 
 async function mailArrived(caseId: string, to: string): Promise<boolean> {
-  const res = await fetch(`${stack.endpoints.ses}/store`);
-  const { emails } = (await res.json()) as {
-    emails: { destination: { to: string[] }; body: { text?: string } }[];
-  };
-  return emails.some(
-    (m) => m.destination.to[0] === to && (m.body.text ?? '').includes(`/dossiers/${caseId}`),
-  );
+  return (await storedMailsOf(stack.endpoints.ses, caseId)).some((m) => m.destination.to[0] === to);
 }
 
 const gestionnaire = await token('ca.tilleuls@example.org');

@@ -7,6 +7,7 @@ import { apiClient } from '../helpers/api.ts';
 import { rapportDocument, send, USERS } from '../helpers/cases.ts';
 import { SAMPLE } from '../helpers/documents.ts';
 import { COMPLETE_FICHE, emulatorAccess } from '../helpers/fixtures.ts';
+import { type StoredMail, storedMailsOf } from '../helpers/ses-store.ts';
 
 const api = apiClient();
 const { repository, clients } = emulatorAccess();
@@ -223,14 +224,10 @@ describe('the full lifecycle over HTTP, through the five steps', () => {
     // And the dispatcher sent them: 32 mails to the seeded users (other test files may invite
     // users into the same organisations meanwhile), none of them carrying what users typed.
     const seeded = new Set<string>(Object.values(USERS));
-    let mails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string } }[] =
-      [];
+    let mails: StoredMail[] = [];
     const deadline = Date.now() + 10_000;
     do {
-      const store = await fetch(`${inject('endpoints').ses}/store`);
-      mails = ((await store.json()) as { emails: typeof mails }).emails.filter((m) =>
-        (m.body.text ?? '').includes(`/dossiers/${id}`),
-      );
+      mails = await storedMailsOf(inject('endpoints').ses, id);
       if (mails.filter((m) => seeded.has(m.destination.to[0] ?? '')).length >= 32) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     } while (Date.now() < deadline);

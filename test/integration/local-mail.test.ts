@@ -18,6 +18,7 @@ import { createMailRepository } from '../../shared/store/mail-repository.ts';
 import { TABLE_INDEXES } from '../../shared/store/table.ts';
 import { apiClient } from '../helpers/api.ts';
 import { caseIn, send, USERS } from '../helpers/cases.ts';
+import { storedMailsOf } from '../helpers/ses-store.ts';
 
 /**
  * The mail side of the local stack (DESIGN.md §6, §7): the dispatcher on DynamoDB Local's stream,
@@ -29,17 +30,7 @@ const api = apiClient();
 const endpoints = inject('endpoints');
 const repoRoot = join(import.meta.dirname, '..', '..');
 
-interface StoredMail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string };
-}
-
-async function mailsOf(caseId: string): Promise<StoredMail[]> {
-  const res = await fetch(`${endpoints.ses}/store`);
-  const { emails } = (await res.json()) as { emails: StoredMail[] };
-  return emails.filter((m) => (m.body.text ?? '').includes(`/dossiers/${caseId}`));
-}
+const mailsOf = (caseId: string) => storedMailsOf(endpoints.ses, caseId);
 
 /** Polls the SES emulator until mails of the case reach each of `to`; their delay from `since`. */
 async function awaitMails(caseId: string, to: string[], since: number, timeoutMs: number) {

@@ -10,6 +10,7 @@ import {
   type MailExpectation,
   type Sender,
 } from '../helpers/mail-expectations.ts';
+import { type StoredMail, storedMailsOf } from '../helpers/ses-store.ts';
 
 /**
  * The recipients of every mail of DESIGN.md §7, for a centre run by its association and one run by
@@ -22,17 +23,10 @@ const api = apiClient();
 const SEEDED = new Set(seedUsers.map((u) => u.email));
 const CONSULTED = ['caf13', 'etat', 'commune-marseille'];
 
-interface StoredMail {
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-async function storedMailsOf(caseId: string): Promise<StoredMail[]> {
-  const res = await fetch(`${inject('endpoints').ses}/store`);
-  const { emails } = (await res.json()) as { emails: StoredMail[] };
-  return emails.filter(
-    (m) => (m.body.text ?? '').includes(`/dossiers/${caseId}`) && SEEDED.has(m.destination.to[0] ?? ''),
+/** The case's mails to the seeded users. */
+async function seededMailsOf(caseId: string): Promise<StoredMail[]> {
+  return (await storedMailsOf(inject('endpoints').ses, caseId)).filter((m) =>
+    SEEDED.has(m.destination.to[0] ?? ''),
   );
 }
 
@@ -66,7 +60,7 @@ async function walk(kind: (typeof CENTRE_KINDS)[number], steps: string[]) {
     let mails: StoredMail[] = [];
     const deadline = Date.now() + 5000;
     do {
-      mails = (await storedMailsOf(id)).slice(seen);
+      mails = (await seededMailsOf(id)).slice(seen);
       if (mails.length >= expected.length) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     } while (Date.now() < deadline);
@@ -78,7 +72,7 @@ async function walk(kind: (typeof CENTRE_KINDS)[number], steps: string[]) {
   }
   // Nothing more arrives late.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  expect((await storedMailsOf(id)).length).toBe(seen);
+  expect((await seededMailsOf(id)).length).toBe(seen);
   // The coordination's mail log says the same, template by template, every line sent.
   const mailLog = await api.call('GET', `/cases/${id}/mails`, { as: USERS.coordination });
   // A draft never sent does not exist for the coordination, nor does its mail log.
