@@ -38,7 +38,7 @@ import {
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -68,6 +68,7 @@ import type { Construct } from 'constructs';
 import { STAGING_PREFIX } from '../../shared/domain/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
+import { bundlingOf, fallbackEntry, type MailFunction, mailEntry, stackEntriesDir } from './bundling.ts';
 import { ConsoleHosting } from './console-hosting.ts';
 import { writeGroupEntries } from './group-entries.ts';
 
@@ -324,7 +325,7 @@ export class RenfortStack extends Stack {
       logoutUri: consoleUrl,
     });
 
-    const entries = writeGroupEntries(routes, repoRoot, join(repoRoot, 'cdk.out', 'entries'));
+    const entries = writeGroupEntries(routes, repoRoot, stackEntriesDir(repoRoot));
     /** What the API functions need besides the shared configuration; the mail functions get theirs. */
     const apiEnvironment = { CURSOR_SECRET: cursorSecret, USER_POOL_ID: userPool.userPoolId };
     const fn = (
@@ -351,17 +352,8 @@ export class RenfortStack extends Stack {
           POWERTOOLS_SERVICE_NAME: 'renfort',
           NODE_OPTIONS: '--enable-source-maps',
         },
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: true,
-          // The SDK is bundled at the versions the tests ran with, not the runtime's.
-          externalModules: [],
-          tsconfig: join(repoRoot, 'tsconfig.json'),
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        },
+        // ESM, minified, the SDK bundled; test/bench/bundles.ts builds with the same settings.
+        bundling: bundlingOf(repoRoot),
       });
       return f;
     };
@@ -434,7 +426,7 @@ export class RenfortStack extends Stack {
       }
     }
     // Paths outside the table, and known paths with another method: 404 / 405 as problem+json.
-    const fallback = fn('fallback', join(repoRoot, 'functions/api/fallback.handler.ts'));
+    const fallback = fn('fallback', fallbackEntry(repoRoot));
     this.functions.set('fallback', fallback);
     new HttpRoute(this, 'Route-default', {
       httpApi: api,
@@ -497,8 +489,8 @@ export class RenfortStack extends Stack {
       TENANTS: TENANTS.join(','),
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
     };
-    const mailFn = (name: string, timeout: Duration) => {
-      const f = fn(`mail-${name}`, join(repoRoot, `functions/mail/${name}.handler.ts`), {
+    const mailFn = (name: MailFunction, timeout: Duration) => {
+      const f = fn(`mail-${name}`, mailEntry(repoRoot, name), {
         timeout,
         environment: mailEnvironment,
       });
