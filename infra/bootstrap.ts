@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { ReferentielSchema } from '../shared/domain/referentiel.ts';
+import * as z from '../shared/domain/zod.ts';
 import { createCognitoDirectory } from '../shared/store/cognito-directory.ts';
 import { createDocumentClient } from '../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../shared/store/membership-repository.ts';
@@ -27,11 +27,11 @@ const { values } = parseArgs({
   },
 });
 const Args = z.object({
-  table: z.string().min(1),
-  'user-pool': z.string().min(1),
-  email: z.email().max(128).toLowerCase(),
-  tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/),
-  referentiel: z.string().optional(),
+  table: z.string().check(z.minLength(1)),
+  'user-pool': z.string().check(z.minLength(1)),
+  email: z.email().check(z.maxLength(128), z.toLowerCase()),
+  tenant: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,30}$/)),
+  referentiel: z.optional(z.string()),
 });
 const parsed = Args.safeParse(values);
 if (!parsed.success) {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { parseDelais } from './domain/delais.ts';
+import * as z from './domain/zod.ts';
 
 /**
  * Runtime configuration, read from the environment once and validated.
@@ -7,48 +7,48 @@ import { parseDelais } from './domain/delais.ts';
  * instead of failing on the first request that needs it.
  */
 const ConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  BUCKET_NAME: z.string().min(1),
-  AWS_REGION: z.string().min(1).default('eu-west-3'),
-  MAIL_FROM: z.email().default('ne-pas-repondre@renfort.example.org'),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  BUCKET_NAME: z.string().check(z.minLength(1)),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-3'),
+  MAIL_FROM: z._default(z.email(), 'ne-pas-repondre@renfort.example.org'),
   /** Where the console is: every mail links to `${APP_URL}/dossiers/{caseId}`. */
-  APP_URL: z.url().default('http://localhost:3000'),
+  APP_URL: z._default(z.url(), 'http://localhost:3000'),
   /** How to reach the service in charge, said in every mail (the accusé de réception names it). */
-  MAIL_CONTACT: z.string().min(3).default('coordination@caf13.example.org'),
+  MAIL_CONTACT: z._default(z.string().check(z.minLength(3)), 'coordination@caf13.example.org'),
   /** The tenants the daily job and the sweep go through (comma-separated). */
-  TENANTS: z
-    .string()
-    .default('caf13')
-    .transform((text) =>
+  TENANTS: z.pipe(
+    z._default(z.string(), 'caf13'),
+    z.transform((text) =>
       text
         .split(',')
         .map((t) => t.trim())
         .filter(Boolean),
     ),
+  ),
   /** The SES configuration set that reports bounces and complaints (AWS only). */
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
-  CURSOR_SECRET: z.string().min(16).default('renfort-local-cursor-secret'),
+  CURSOR_SECRET: z._default(z.string().check(z.minLength(16)), 'renfort-local-cursor-secret'),
   /** The days given to each waiting step, by nature (JSON of DESIGN.md §3's table); its defaults otherwise. */
-  DELAIS_JSON: z
-    .string()
-    .optional()
-    .transform((text, context) => {
+  DELAIS_JSON: z.pipe(
+    z.optional(z.string()),
+    z.transform((text, payload) => {
       if (text === undefined) return undefined;
       try {
         return parseDelais(JSON.parse(text));
       } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
+        payload.issues.push({ code: 'custom', message: (error as Error).message, input: text });
         return z.NEVER;
       }
     }),
+  ),
   /** The Cognito user pool whose accounts the coordination administers (invitations, sign-in). */
-  USER_POOL_ID: z.string().min(1).optional(),
+  USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  S3_ENDPOINT: z.url().optional(),
-  SES_ENDPOINT: z.url().optional(),
-  COGNITO_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  S3_ENDPOINT: z.optional(z.url()),
+  SES_ENDPOINT: z.optional(z.url()),
+  COGNITO_ENDPOINT: z.optional(z.url()),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,14 +10,6 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
-  resolve: {
-    alias: [
-      {
-        find: /^\.\.\/locales\/index\.js$/,
-        replacement: fileURLToPath(new URL('./zod-locales.ts', import.meta.url)),
-      },
-    ],
-  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

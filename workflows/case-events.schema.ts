@@ -1,26 +1,27 @@
-import { z } from 'zod';
 import { type Actor, AVIS, type CaseEventType, type Relation } from '../shared/domain/case.ts';
 import type { FicheDraft } from '../shared/domain/fiche.schema.ts';
 import { isoDate, refId, text } from '../shared/domain/text.ts';
+import * as z from '../shared/domain/zod.ts';
 
 /** The bodies of `POST /cases/{caseId}/events`, one strict schema per event type (DESIGN.md §3). */
 
 const event = <T extends CaseEventType, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
-  z.strictObject({ type: z.literal(type), ...shape }).meta({ id: `${type}_event` });
+  z.strictObject({ type: z.literal(type), ...shape }).register(z.globalRegistry, { id: `${type}_event` });
 
 export const CaseEventBodySchema = z
   .discriminatedUnion('type', [
     event('SUBMIT_FICHE', {}),
     event('REQUEST_COMPLEMENT', { message: text() }),
     event('OPEN_SAISINE', {
-      partenaireIds: z
-        .array(refId())
-        .min(1)
-        .max(50)
-        .refine((l) => new Set(l).size === l.length, 'Each partenaire at most once')
-        .optional(),
+      partenaireIds: z.optional(
+        z.array(refId()).check(
+          z.minLength(1),
+          z.maxLength(50),
+          z.refine((l) => new Set(l).size === l.length, 'Each partenaire at most once'),
+        ),
+      ),
     }),
-    event('GIVE_AVIS', { avis: z.enum(AVIS), commentaire: text().optional() }),
+    event('GIVE_AVIS', { avis: z.enum(AVIS), commentaire: z.optional(text()) }),
     event('ACCEPT', { prestataireId: refId() }),
     event('REJECT', { motif: text() }),
     event('SUBMIT_RAPPORT', { documentId: refId() }),
@@ -29,17 +30,19 @@ export const CaseEventBodySchema = z
     event('RECORD_RESTITUTION', {
       date: isoDate(),
       rencontrePartenaires: z.boolean(),
-      compteRendu: text().optional(),
+      compteRendu: z.optional(text()),
     }),
-    event('RECORD_RENCONTRE', { date: isoDate(), compteRendu: text().optional() }),
-    event('WITHDRAW', { motif: text().optional() }),
+    event('RECORD_RENCONTRE', { date: isoDate(), compteRendu: z.optional(text()) }),
+    event('WITHDRAW', { motif: z.optional(text()) }),
   ])
-  .meta({ id: 'CaseEvent' });
+  .register(z.globalRegistry, { id: 'CaseEvent' });
 
 export type CaseEventBody = z.infer<typeof CaseEventBodySchema>;
 
 /** The event types, in the schema's order (a unit test checks they are the domain's, all of them). */
-export const SCHEMA_EVENT_TYPES = CaseEventBodySchema.options.map((o) => o.shape.type.value);
+export const SCHEMA_EVENT_TYPES = CaseEventBodySchema._zod.def.options.flatMap(
+  (o) => o.shape.type._zod.def.values,
+);
 
 /** Replacing the draft fiche (`PUT /cases/{id}/fiche`) goes through the machine as this event. */
 export type InternalEventBody = { type: 'UPDATE_FICHE'; fiche: FicheDraft };

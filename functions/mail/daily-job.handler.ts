@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from '../../shared/domain/zod.ts';
 import { logger } from '../../shared/logger.ts';
 import { type DailyJobReport, runDailyJob } from '../../shared/notify/daily-job.ts';
 import { notifyDeps } from './notify-deps.ts';
 
 /** The schedule passes its own time (`<aws.scheduler.scheduled-time>`), so a late start still runs for its day. */
-const InputSchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).loose();
+const InputSchema = z.looseObject({ at: z.optional(z.iso.datetime({ offset: true })) });
 
 /** The daily job (08:00 Europe/Paris): reminders, overdue notices, escalations and digests. */
 export async function handler(input: unknown): Promise<DailyJobReport> {

@@ -6,9 +6,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { HOLIDAY_YEARS } from '../../shared/domain/delais.ts';
 import { InvalidInputError, NotFoundError, ServiceUnavailableError } from '../../shared/domain/errors.ts';
+import * as z from '../../shared/domain/zod.ts';
 import { routeList } from '../../shared/http/routes.ts';
 import { createConsoleSite } from './console.ts';
 import { docsRoutes } from './docs.ts';
@@ -68,15 +68,17 @@ export function localClients(endpoints: EmulatorEndpoints) {
   };
 }
 
-const TokenRequestSchema = z.strictObject({ email: z.email().toLowerCase() });
+const TokenRequestSchema = z.strictObject({ email: z.email().check(z.toLowerCase()) });
 /** An instant whose days the délais can count: the years of the holiday table, a few days inside. */
 const DailyJobRequestSchema = z.strictObject({
-  at: z.iso.datetime({ offset: true }).refine(
-    (at) => {
-      const year = new Date(at).getUTCFullYear();
-      return year >= HOLIDAY_YEARS.from && year <= HOLIDAY_YEARS.to - 1;
-    },
-    `A year from ${HOLIDAY_YEARS.from} to ${HOLIDAY_YEARS.to - 1}`,
+  at: z.iso.datetime({ offset: true }).check(
+    z.refine(
+      (at) => {
+        const year = new Date(at).getUTCFullYear();
+        return year >= HOLIDAY_YEARS.from && year <= HOLIDAY_YEARS.to - 1;
+      },
+      `A year from ${HOLIDAY_YEARS.from} to ${HOLIDAY_YEARS.to - 1}`,
+    ),
   ),
 });
 

@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors.ts';
+import * as z from '../domain/zod.ts';
 
 /** The listing a cursor belongs to (caller, filter or case): a cursor is refused in any other. */
-const Scope = z.string().max(200);
+const Scope = z.string().check(z.maxLength(200));
 
 const PositionSchema = z.strictObject({
-  createdAt: z.string().max(40),
-  caseId: z.string().max(40),
+  createdAt: z.string().check(z.maxLength(40)),
+  caseId: z.string().check(z.maxLength(40)),
   scope: Scope,
 });
 
@@ -15,8 +15,8 @@ export type CursorPosition = z.infer<typeof PositionSchema>;
 
 /** A position in a log read in time order (the access log, the membership journal): its last entry. */
 const LogPositionSchema = z.strictObject({
-  at: z.string().max(40),
-  id: z.string().max(40),
+  at: z.string().check(z.maxLength(40)),
+  id: z.string().check(z.maxLength(40)),
   scope: Scope,
 });
 
@@ -33,7 +33,7 @@ function encodeSigned(position: { scope: string }, secret: string): string {
 
 function decodeSigned<T extends { scope: string }>(
   cursor: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   scope: string,
   secret: string,
 ): T {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import {
   documentView,
   maySeeAccessLog,
@@ -23,6 +22,7 @@ import {
   MAX_DOCUMENT_BYTES,
   SNIFF_BYTES,
 } from '../domain/file-types.ts';
+import type * as z from '../domain/zod.ts';
 import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
 import type { CaseDeps } from './ports.ts';
 import { findVisibleCase, type VisibleCase, visibleCase } from './visible-case.ts';

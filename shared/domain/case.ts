@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Role } from './caller.ts';
 import type { Deadline } from './delais.ts';
 import { type FicheDraft, FicheDraftSchema } from './fiche.schema.ts';
@@ -10,6 +9,7 @@ import {
   type CaseEventType,
   type CaseStatus,
 } from './statuses.ts';
+import * as z from './zod.ts';
 
 /**
  * The words of the procedure that the machine (workflows/), the policy and the use cases all
@@ -116,14 +116,14 @@ export interface HistoryEvent {
   hash: string;
 }
 
-export const CaseIdSchema = z.string().regex(/^c-[0-9a-z]{26}$/, 'Not a case id');
+export const CaseIdSchema = z.string().check(z.regex(/^c-[0-9a-z]{26}$/, 'Not a case id'));
 
 export const CaseStatusSchema = z.enum(CASE_STATUSES);
 
 export const AvisViewSchema = z.object({
   partenaireId: z.string(),
   avis: z.enum(AVIS),
-  commentaire: z.string().optional(),
+  commentaire: z.optional(z.string()),
   at: z.string(),
 });
 
@@ -132,74 +132,74 @@ export const CaseSchema = z
     id: z.string(),
     centreId: z.string(),
     status: CaseStatusSchema,
-    version: z.number().int().min(1),
+    version: z.int().check(z.gte(1)),
     fiche: FicheDraftSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
-    prestataireId: z.string().optional(),
-    consultedPartenaireIds: z.array(z.string()).optional(),
+    prestataireId: z.optional(z.string()),
+    consultedPartenaireIds: z.optional(z.array(z.string())),
     avis: z
-      .array(AvisViewSchema)
-      .optional()
-      .meta({ description: 'Only for the coordinateur and consulted partenaires' }),
-    decision: z
-      .object({ outcome: z.enum(['accepted', 'refused']), motif: z.string().optional(), at: z.string() })
-      .optional(),
-    rapport: z
-      .object({
-        submittedDocumentId: z.string().optional(),
-        submittedDocumentIds: z.array(z.string()).optional(),
-        validatedDocumentId: z.string().optional(),
-        submissions: z.number().int().optional(),
-        revisions: z.number().int().optional(),
-      })
-      .meta({
-        description:
-          'Every version for the gestionnaire and the prestataire; the validated one for the others',
-      })
-      .optional(),
-    restitution: z
-      .object({ date: z.string(), rencontrePartenaires: z.boolean(), compteRendu: z.string().optional() })
-      .optional(),
-    rencontre: z.object({ date: z.string(), compteRendu: z.string().optional() }).optional(),
-    withdrawal: z.object({ motif: z.string().optional(), at: z.string() }).optional(),
+      .optional(z.array(AvisViewSchema))
+      .register(z.globalRegistry, { description: 'Only for the coordinateur and consulted partenaires' }),
+    decision: z.optional(
+      z.object({ outcome: z.enum(['accepted', 'refused']), motif: z.optional(z.string()), at: z.string() }),
+    ),
+    rapport: z.optional(
+      z
+        .object({
+          submittedDocumentId: z.optional(z.string()),
+          submittedDocumentIds: z.optional(z.array(z.string())),
+          validatedDocumentId: z.optional(z.string()),
+          submissions: z.optional(z.int()),
+          revisions: z.optional(z.int()),
+        })
+        .register(z.globalRegistry, {
+          description:
+            'Every version for the gestionnaire and the prestataire; the validated one for the others',
+        }),
+    ),
+    restitution: z.optional(
+      z.object({ date: z.string(), rencontrePartenaires: z.boolean(), compteRendu: z.optional(z.string()) }),
+    ),
+    rencontre: z.optional(z.object({ date: z.string(), compteRendu: z.optional(z.string()) })),
+    withdrawal: z.optional(z.object({ motif: z.optional(z.string()), at: z.string() })),
     deadline: z
-      .object({
-        step: CaseStatusSchema,
-        dueAt: z.string().meta({ description: 'The due date, YYYY-MM-DD (Europe/Paris)' }),
-        overdue: z.boolean().meta({ description: 'From the day after the due date' }),
-      })
-      .optional()
-      .meta({
+      .optional(
+        z.object({
+          step: CaseStatusSchema,
+          dueAt: z
+            .string()
+            .register(z.globalRegistry, { description: 'The due date, YYYY-MM-DD (Europe/Paris)' }),
+          overdue: z.boolean().register(z.globalRegistry, { description: 'From the day after the due date' }),
+        }),
+      )
+      .register(z.globalRegistry, {
         description: 'While the case waits on a step of the procedure (not in brouillon nor once closed)',
       }),
-    avisReceived: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: 'In saisine_concertee, for the coordinateur and the consulted partenaires' }),
-    avisRequested: z.number().int().optional(),
+    avisReceived: z.optional(z.int()).register(z.globalRegistry, {
+      description: 'In saisine_concertee, for the coordinateur and the consulted partenaires',
+    }),
+    avisRequested: z.optional(z.int()),
     allowedEvents: z.array(z.enum(CASE_EVENT_TYPES)),
   })
-  .meta({ id: 'Case' });
+  .register(z.globalRegistry, { id: 'Case' });
 
 export type CaseView = z.infer<typeof CaseSchema>;
 
 export const HistoryEventSchema = z
   .object({
-    seq: z.number().int().min(1),
+    seq: z.int().check(z.gte(1)),
     type: z.string(),
     at: z.string(),
-    actor: z.object({ role: z.string(), organisationId: z.string().optional() }),
-    payload: z.record(z.string(), z.unknown()).optional(),
-    redacted: z.boolean().optional(),
-    salt: z
-      .string()
-      .optional()
-      .meta({ description: 'Hashed with the event; absent where the event is redacted' }),
+    actor: z.object({ role: z.string(), organisationId: z.optional(z.string()) }),
+    payload: z.optional(z.record(z.string(), z.unknown())),
+    redacted: z.optional(z.boolean()),
+    salt: z.optional(z.string()).register(z.globalRegistry, {
+      description: 'Hashed with the event; absent where the event is redacted',
+    }),
     prevHash: z.string(),
     hash: z.string(),
   })
-  .meta({ id: 'HistoryEvent' });
+  .register(z.globalRegistry, { id: 'HistoryEvent' });
 
 export type HistoryEventView = z.infer<typeof HistoryEventSchema>;

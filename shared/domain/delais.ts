@@ -1,7 +1,7 @@
 import getJoursFeries from '@socialgouv/jours-feries';
-import { z } from 'zod';
 import type { CaseEventType, CaseStatus } from './case.ts';
 import type { NATURES } from './fiche.schema.ts';
+import * as z from './zod.ts';
 
 /**
  * Délais (DESIGN.md §3): each waiting step has a due date, set by the transition that opens it, in
@@ -28,7 +28,9 @@ export type DelaiStep = (typeof DELAI_STEPS)[number];
 /** The event that reopens `diagnostic_en_cours` with the shorter, after-revision durations. */
 export const REVISION_EVENT = 'REQUEST_REVISION' satisfies CaseEventType;
 
-const days = z.number().int('A whole number of days').min(1, 'At least 1 day').max(366, 'At most 366 days');
+const days = z
+  .number()
+  .check(z.int('A whole number of days'), z.gte(1, 'At least 1 day'), z.lte(366, 'At most 366 days'));
 const perNature = { preventive: days, crise_averee: days } satisfies Record<Nature, typeof days>;
 const PerNatureSchema = z.strictObject(perNature);
 

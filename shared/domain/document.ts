@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { ALLOWED_CONTENT_TYPES, ALLOWED_TYPES, extensionFits, MAX_DOCUMENT_BYTES } from './file-types.ts';
+import * as z from './zod.ts';
 
 export const DOCUMENT_KINDS = ['piece_jointe', 'rapport', 'compte_rendu'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export const DocumentIdSchema = z.string().regex(/^d-[0-9a-z]{26}$/, 'Not a document id');
+export const DocumentIdSchema = z.string().check(z.regex(/^d-[0-9a-z]{26}$/, 'Not a document id'));
 
 /** A document of a case, as stored. The file itself is in S3 under `key`. */
 export interface DocumentRecord {
@@ -40,23 +40,24 @@ export const NewDocumentSchema = z
   .strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     /** Metadata only: the key never contains it, so any name is harmless. */
-    filename: z
-      .string()
-      .trim()
-      .min(1, 'Must not be empty')
-      .max(255, 'At most 255 characters')
-      .refine((name) => !/\p{Cc}/u.test(name), 'No control characters')
+    filename: z.string().check(
+      z.trim(),
+      z.minLength(1, 'Must not be empty'),
+      z.maxLength(255, 'At most 255 characters'),
+      z.refine((name) => !/\p{Cc}/u.test(name), 'No control characters'),
       // `facture\u202Efdp.exe` displays as `factureexe.pdf`: the name would lie about the file.
-      .refine((name) => !/\p{Bidi_Control}/u.test(name), 'No bidirectional control characters')
-      .refine((name) => !LONE_SURROGATE.test(name), 'Not well-formed Unicode'),
+      z.refine((name) => !/\p{Bidi_Control}/u.test(name), 'No bidirectional control characters'),
+      z.refine((name) => !LONE_SURROGATE.test(name), 'Not well-formed Unicode'),
+    ),
     contentType: z.enum(ALLOWED_CONTENT_TYPES, {
       error: `Allowed types: ${ALLOWED_CONTENT_TYPES.join(', ')}`,
     }),
     size: z
-      .number()
       .int()
-      .min(1, 'An empty file is not a document')
-      .max(MAX_DOCUMENT_BYTES, `At most ${MAX_DOCUMENT_BYTES} bytes (20 MiB)`),
+      .check(
+        z.gte(1, 'An empty file is not a document'),
+        z.lte(MAX_DOCUMENT_BYTES, `At most ${MAX_DOCUMENT_BYTES} bytes (20 MiB)`),
+      ),
   })
   // The extension must fit the declared type (`lisez-moi.hta` is no text file); checked only on
   // a name and a type that are valid themselves, so that each field gets one error at most.
@@ -72,7 +73,7 @@ export const NewDocumentSchema = z
       input: filename,
     });
   })
-  .meta({ id: 'NewDocument' });
+  .register(z.globalRegistry, { id: 'NewDocument' });
 
 export const DocumentSchema = z
   .object({
@@ -82,19 +83,17 @@ export const DocumentSchema = z
     status: z.enum(['pending', 'available', 'rejected']),
     filename: z.string(),
     contentType: z.string(),
-    size: z.number().int(),
+    size: z.int(),
     uploaderOrganisationId: z.string(),
     createdAt: z.string(),
-    confirmedAt: z.string().optional(),
-    sha256: z.string().optional(),
-    rejection: z.string().optional(),
+    confirmedAt: z.optional(z.string()),
+    sha256: z.optional(z.string()),
+    rejection: z.optional(z.string()),
     rapportVersion: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: 'For a submitted rapport: 1 for the first submission…' }),
+      .optional(z.int())
+      .register(z.globalRegistry, { description: 'For a submitted rapport: 1 for the first submission…' }),
   })
-  .meta({ id: 'Document' });
+  .register(z.globalRegistry, { id: 'Document' });
 
 export type DocumentView = z.infer<typeof DocumentSchema>;
 
@@ -105,10 +104,10 @@ export const AccessLogEntrySchema = z
     documentId: z.string(),
     kind: z.enum(DOCUMENT_KINDS),
     filename: z.string(),
-    rapportVersion: z.number().int().optional(),
+    rapportVersion: z.optional(z.int()),
     expiresAt: z.string(),
   })
-  .meta({ id: 'AccessLogEntry' });
+  .register(z.globalRegistry, { id: 'AccessLogEntry' });
 
 export type AccessLogEntry = z.infer<typeof AccessLogEntrySchema>;
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { refId, text } from './text.ts';
+import * as z from './zod.ts';
 
 export const NATURES = ['preventive', 'crise_averee'] as const;
 export const DOMAINES = [
@@ -12,16 +12,14 @@ export const DOMAINES = [
 
 export const DemandeurDraftSchema = z
   .strictObject({
-    nom: text().optional(),
-    qualite: text().optional(),
-    email: z.email().max(320).optional(),
-    telephone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .()-]{6,20}$/, 'Not a telephone number')
-      .optional(),
+    nom: z.optional(text()),
+    qualite: z.optional(text()),
+    email: z.optional(z.email().check(z.maxLength(320))),
+    telephone: z.optional(
+      z.string().check(z.trim(), z.regex(/^\+?[0-9 .()-]{6,20}$/, 'Not a telephone number')),
+    ),
   })
-  .meta({ id: 'Demandeur' });
+  .register(z.globalRegistry, { id: 'Demandeur' });
 
 /**
  * The fiche d'information as stored and as `PUT /cases/{id}/fiche` takes it: every field
@@ -29,25 +27,27 @@ export const DemandeurDraftSchema = z
  */
 export const FicheDraftSchema = z
   .strictObject({
-    nature: z.enum(NATURES).optional(),
-    domaines: z
-      .array(z.enum(DOMAINES))
-      .min(1, 'At least one domaine')
-      // Checked before the items: a hostile list of 500,000 is refused without reading each one.
-      .max(DOMAINES.length, `At most ${DOMAINES.length} domaines`)
-      .refine((list) => new Set(list).size === list.length, 'Each domaine at most once')
-      .optional(),
-    domaineAutre: text().optional(),
-    signesAlerte: text().optional(),
-    demandeur: DemandeurDraftSchema.optional(),
-    attentes: text().optional(),
-    partenairesInformes: z
-      .array(refId())
-      .max(50)
-      .refine((list) => new Set(list).size === list.length, 'Each partenaire at most once')
-      .optional(),
+    nature: z.optional(z.enum(NATURES)),
+    domaines: z.optional(
+      z.array(z.enum(DOMAINES)).check(
+        z.minLength(1, 'At least one domaine'),
+        // Checked before the items: a hostile list of 500,000 is refused without reading each one.
+        z.maxLength(DOMAINES.length, `At most ${DOMAINES.length} domaines`),
+        z.refine((list) => new Set(list).size === list.length, 'Each domaine at most once'),
+      ),
+    ),
+    domaineAutre: z.optional(text()),
+    signesAlerte: z.optional(text()),
+    demandeur: z.optional(DemandeurDraftSchema),
+    attentes: z.optional(text()),
+    partenairesInformes: z.optional(
+      z.array(refId()).check(
+        z.maxLength(50),
+        z.refine((list) => new Set(list).size === list.length, 'Each partenaire at most once'),
+      ),
+    ),
   })
-  .meta({ id: 'Fiche' });
+  .register(z.globalRegistry, { id: 'Fiche' });
 
 export type FicheDraft = z.infer<typeof FicheDraftSchema>;
 

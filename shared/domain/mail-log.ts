@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /** What a mail is: must act, for information, reminder, overdue notice, escalation, or daily digest. */
 export const MAIL_KINDS = ['action', 'information', 'rappel', 'retard', 'escalade', 'digest'] as const;
@@ -13,8 +13,8 @@ export const MailLogEntrySchema = z
     to: z.string(),
     status: z.enum(['pending', 'sent', 'failed', 'digest']),
     createdAt: z.string(),
-    sentAt: z.string().optional(),
+    sentAt: z.optional(z.string()),
   })
-  .meta({ id: 'MailLogEntry' });
+  .register(z.globalRegistry, { id: 'MailLogEntry' });
 
 export type MailLogEntry = z.infer<typeof MailLogEntrySchema>;

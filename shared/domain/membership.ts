@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { type Caller, ROLES, type Role } from './caller.ts';
 import type { Referentiel } from './referentiel.ts';
 import { refId } from './text.ts';
+import * as z from './zod.ts';
 
 /**
  * What Renfort lets a user do: one membership per user, kept in the table and administered by the
@@ -82,7 +82,7 @@ export const isEnabledCoordinateur = (terms: MembershipTerms | undefined) =>
 
 export const UserIdSchema = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Not a user id');
+  .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Not a user id'));
 
 export const UserSchema = z
   .object({
@@ -93,7 +93,7 @@ export const UserSchema = z
     enabled: z.boolean(),
     createdAt: z.string(),
   })
-  .meta({ id: 'User' });
+  .register(z.globalRegistry, { id: 'User' });
 
 export type UserView = z.infer<typeof UserSchema>;
 
@@ -103,20 +103,24 @@ export const userView = (membership: Membership): UserView => UserSchema.parse(m
 export const InvitationSchema = z
   .strictObject({
     // Cognito takes usernames of at most 128 characters.
-    email: z.email('Expected an email address').max(128, 'At most 128 characters').toLowerCase(),
+    email: z
+      .email('Expected an email address')
+      .check(z.maxLength(128, 'At most 128 characters'), z.toLowerCase()),
     role: z.enum(ROLES),
     organisationId: refId(),
   })
-  .meta({ id: 'Invitation' });
+  .register(z.globalRegistry, { id: 'Invitation' });
 
 export const MembershipPatchSchema = z
   .strictObject({
-    role: z.enum(ROLES).optional(),
-    organisationId: refId().optional(),
-    enabled: z.boolean().optional(),
+    role: z.optional(z.enum(ROLES)),
+    organisationId: z.optional(refId()),
+    enabled: z.optional(z.boolean()),
   })
-  .refine((patch) => Object.keys(patch).length > 0, 'Give at least one of role, organisationId, enabled')
-  .meta({ id: 'MembershipPatch' });
+  .check(
+    z.refine((patch) => Object.keys(patch).length > 0, 'Give at least one of role, organisationId, enabled'),
+  )
+  .register(z.globalRegistry, { id: 'MembershipPatch' });
 
 const TermsSchema = z.object({ role: z.enum(ROLES), organisationId: z.string(), enabled: z.boolean() });
 
@@ -127,7 +131,7 @@ export const MembershipChangeSchema = z
     email: z.string(),
     action: z.enum(MEMBERSHIP_ACTIONS),
     by: z.object({ userId: z.string(), email: z.string() }),
-    before: TermsSchema.optional(),
+    before: z.optional(TermsSchema),
     after: TermsSchema,
   })
-  .meta({ id: 'MembershipChange' });
+  .register(z.globalRegistry, { id: 'MembershipChange' });

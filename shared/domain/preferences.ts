@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /**
  * How a user wants its information mails (DESIGN.md §7): each one at once, or gathered in one
@@ -10,11 +10,11 @@ export const INFORMATION_DELIVERIES = ['immediate', 'daily_digest'] as const;
 export const PreferencesSchema = z
   .strictObject({
     information: z.enum(INFORMATION_DELIVERIES, { error: 'Expected immediate or daily_digest' }),
-    action: z
-      .never({ error: 'Action mails cannot be turned off: they say what you must do, and by when' })
-      .optional(),
+    action: z.optional(
+      z.never({ error: 'Action mails cannot be turned off: they say what you must do, and by when' }),
+    ),
   })
-  .meta({ id: 'Preferences' });
+  .register(z.globalRegistry, { id: 'Preferences' });
 
 export type Preferences = { information: (typeof INFORMATION_DELIVERIES)[number] };
 

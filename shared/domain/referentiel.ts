@@ -1,8 +1,10 @@
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 /** Reference data of the dispositif: who the centres, federations, funders and consultant firms are. */
 
-export const FederationSchema = z.object({ id: z.string(), nom: z.string() }).meta({ id: 'Federation' });
+export const FederationSchema = z
+  .object({ id: z.string(), nom: z.string() })
+  .register(z.globalRegistry, { id: 'Federation' });
 
 export const PartenaireSchema = z
   .object({
@@ -10,9 +12,11 @@ export const PartenaireSchema = z
     nom: z.string(),
     categorie: z.enum(['etat', 'region', 'departement', 'caf', 'commune']),
   })
-  .meta({ id: 'Partenaire' });
+  .register(z.globalRegistry, { id: 'Partenaire' });
 
-export const PrestataireSchema = z.object({ id: z.string(), nom: z.string() }).meta({ id: 'Prestataire' });
+export const PrestataireSchema = z
+  .object({ id: z.string(), nom: z.string() })
+  .register(z.globalRegistry, { id: 'Prestataire' });
 
 export const CentreSchema = z
   .object({
@@ -22,9 +26,9 @@ export const CentreSchema = z
     /** The partenaire id of the commune where the centre stands (consulted by default). */
     communePartenaireId: z.string(),
     gestion: z.enum(['associative', 'federation']),
-    federationId: z.string().optional(),
+    federationId: z.optional(z.string()),
   })
-  .meta({ id: 'Centre' });
+  .register(z.globalRegistry, { id: 'Centre' });
 
 export const ReferentielSchema = z
   .object({
@@ -33,7 +37,7 @@ export const ReferentielSchema = z
     partenaires: z.array(PartenaireSchema),
     prestataires: z.array(PrestataireSchema),
   })
-  .meta({ id: 'Referentiel' });
+  .register(z.globalRegistry, { id: 'Referentiel' });
 
 export type Federation = z.infer<typeof FederationSchema>;
 export type Partenaire = z.infer<typeof PartenaireSchema>;

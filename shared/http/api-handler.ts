@@ -6,9 +6,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
 import type { Caller } from '../domain/caller.ts';
 import { type FieldError, InvalidInputError, NotFoundError } from '../domain/errors.ts';
+import type * as z from '../domain/zod.ts';
 import { logger } from '../logger.ts';
 import type { CallerResolver } from './claims.ts';
 import { containerCallerResolver } from './container-caller.ts';
@@ -27,7 +27,7 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** Largest JSON body the API reads. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Infer<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 type RequestPart<R extends RouteSpec, K extends 'params' | 'query' | 'body' | 'headers'> =
   R['request'] extends Record<K, infer S> ? Infer<S> : undefined;
 
@@ -60,7 +60,7 @@ interface ApiContext extends Context {
 
 type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, ApiContext>;
 
-function fieldErrors(location: string, error: z.ZodError): FieldError[] {
+function fieldErrors(location: string, error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: [location, ...issue.path.map(String)].join('.'),
     message: issue.message,

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { CaseEventBodySchema } from '../../workflows/case-events.schema.ts';
 import { ROLES } from '../domain/caller.ts';
 import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
@@ -20,6 +19,7 @@ import {
 import { PreferencesSchema } from '../domain/preferences.ts';
 import { ReferentielSchema } from '../domain/referentiel.ts';
 import { refId } from '../domain/text.ts';
+import * as z from '../domain/zod.ts';
 
 /**
  * The route table: every HTTP route of the API, once. The CDK stack, the local
@@ -51,13 +51,13 @@ export interface RouteSpec {
   /** What the handler touches; the group's function is granted exactly the union of its routes'. */
   permissions: Permission[];
   request?: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    body?: z.ZodType;
+    params?: z.ZodMiniObject;
+    query?: z.ZodMiniObject;
+    body?: z.ZodMiniType;
     /** Header names in lower case, as API Gateway passes them. */
-    headers?: z.ZodObject;
+    headers?: z.ZodMiniObject;
   };
-  response: { status: 200 | 201; description: string; schema: z.ZodType };
+  response: { status: 200 | 201; description: string; schema: z.ZodMiniType };
   /** Problem statuses this route can answer, besides 500. */
   problems: number[];
 }
@@ -66,7 +66,9 @@ function route<const R extends RouteSpec>(spec: R): R {
   return spec;
 }
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const HealthSchema = z
+  .object({ status: z.literal('ok') })
+  .register(z.globalRegistry, { id: 'Health' });
 
 export const MeSchema = z
   .object({
@@ -75,7 +77,7 @@ export const MeSchema = z
     role: z.enum(ROLES),
     organisationId: z.string(),
   })
-  .meta({ id: 'Me' });
+  .register(z.globalRegistry, { id: 'Me' });
 
 const AUTH_PROBLEMS = [401, 403];
 const CASE_PROBLEMS = [400, 401, 403, 404];
@@ -85,17 +87,21 @@ const CaseParams = z.object({ caseId: CaseIdSchema });
 
 /** `If-Match: "<version>"` (quotes optional, weak tag accepted) → the version as a number. */
 const IfMatch = z
-  .string()
-  .regex(/^(W\/)?"?\d{1,9}"?$/, 'Expected a case version such as "3"')
-  .transform((value) => Number(value.replace(/\D/g, '')))
-  .optional()
-  .meta({ description: 'The version the change was computed from; 412 when the case has moved on' });
+  .optional(
+    z.pipe(
+      z.string().check(z.regex(/^(W\/)?"?\d{1,9}"?$/, 'Expected a case version such as "3"')),
+      z.transform((value) => Number(value.replace(/\D/g, ''))),
+    ),
+  )
+  .register(z.globalRegistry, {
+    description: 'The version the change was computed from; 412 when the case has moved on',
+  });
 
 const IdempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'Printable ASCII, 1 to 255 characters')
-  .optional()
-  .meta({ description: 'A retry with the same key and body returns the first answer and changes nothing' });
+  .optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'Printable ASCII, 1 to 255 characters')))
+  .register(z.globalRegistry, {
+    description: 'A retry with the same key and body returns the first answer and changes nothing',
+  });
 
 const DocumentParams = z.object({ caseId: CaseIdSchema, documentId: DocumentIdSchema });
 const DOCUMENT_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'documents:read', 'documents:write'];
@@ -103,8 +109,8 @@ const DOCUMENT_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'docume
 const ADMIN_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'users:admin'];
 
 export const CaseListSchema = z
-  .object({ items: z.array(CaseSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'CaseList' });
+  .object({ items: z.array(CaseSchema), nextCursor: z.nullable(z.string()) })
+  .register(z.globalRegistry, { id: 'CaseList' });
 
 export const routes = {
   getHealth: route({
@@ -133,7 +139,7 @@ export const routes = {
       description: 'The OpenAPI document',
       schema: z
         .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
-        .meta({ id: 'OpenApiDocument' }),
+        .register(z.globalRegistry, { id: 'OpenApiDocument' }),
     },
     problems: [],
   }),
@@ -161,7 +167,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The preferences',
-      schema: PreferencesSchema.omit({ action: true }),
+      schema: z.omit(PreferencesSchema, { action: true }),
     },
     problems: AUTH_PROBLEMS,
   }),
@@ -178,7 +184,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The preferences',
-      schema: PreferencesSchema.omit({ action: true }),
+      schema: z.omit(PreferencesSchema, { action: true }),
     },
     problems: [400, 401, 403],
   }),
@@ -204,7 +210,9 @@ export const routes = {
     group: 'cases',
     permissions: CASE_PERMISSIONS,
     request: {
-      body: z.strictObject({ centreId: refId(), fiche: FicheDraftSchema.optional() }).meta({ id: 'NewCase' }),
+      body: z
+        .strictObject({ centreId: refId(), fiche: z.optional(FicheDraftSchema) })
+        .register(z.globalRegistry, { id: 'NewCase' }),
       headers: z.object({ 'idempotency-key': IdempotencyKey }),
     },
     response: { status: 201, description: 'The case, in brouillon', schema: CaseSchema },
@@ -221,14 +229,15 @@ export const routes = {
     permissions: ['table:read'],
     request: {
       query: z.object({
-        status: CaseStatusSchema.optional(),
+        status: z.optional(CaseStatusSchema),
         overdue: z
-          .enum(['true', 'false'], { error: 'Expected true or false' })
-          .optional()
-          .transform((value) => value === 'true')
-          .meta({ description: 'true: only the cases whose current step is overdue' }),
-        limit: z.coerce.number().int().min(1).max(100).default(20),
-        cursor: z.string().max(2000).optional(),
+          .pipe(
+            z.optional(z.enum(['true', 'false'], { error: 'Expected true or false' })),
+            z.transform((value) => value === 'true'),
+          )
+          .register(z.globalRegistry, { description: 'true: only the cases whose current step is overdue' }),
+        limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+        cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
     response: { status: 200, description: 'A page of cases', schema: CaseListSchema },
@@ -290,7 +299,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The history, redacted for the caller',
-      schema: z.object({ items: z.array(HistoryEventSchema) }).meta({ id: 'History' }),
+      schema: z.object({ items: z.array(HistoryEventSchema) }).register(z.globalRegistry, { id: 'History' }),
     },
     problems: [401, 403, 404],
   }),
@@ -317,7 +326,7 @@ export const routes = {
             expiresAt: z.string(),
           }),
         })
-        .meta({ id: 'UploadTicket' }),
+        .register(z.globalRegistry, { id: 'UploadTicket' }),
     },
     problems: [...CASE_PROBLEMS, 409],
   }),
@@ -334,7 +343,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The available document',
-      schema: z.object({ document: DocumentSchema }).meta({ id: 'ConfirmedDocument' }),
+      schema: z.object({ document: DocumentSchema }).register(z.globalRegistry, { id: 'ConfirmedDocument' }),
     },
     problems: [401, 403, 404, 409, 422],
   }),
@@ -351,7 +360,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The visible documents',
-      schema: z.object({ items: z.array(DocumentSchema) }).meta({ id: 'DocumentList' }),
+      schema: z.object({ items: z.array(DocumentSchema) }).register(z.globalRegistry, { id: 'DocumentList' }),
     },
     problems: [401, 403, 404],
   }),
@@ -370,7 +379,7 @@ export const routes = {
       description: 'The document and its presigned GET',
       schema: z
         .object({ document: DocumentSchema, downloadUrl: z.string(), expiresAt: z.string() })
-        .meta({ id: 'DownloadLink' }),
+        .register(z.globalRegistry, { id: 'DownloadLink' }),
     },
     problems: [401, 403, 404, 409],
   }),
@@ -387,7 +396,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'Every mail of the case, oldest first',
-      schema: z.object({ items: z.array(MailLogEntrySchema) }).meta({ id: 'MailLog' }),
+      schema: z.object({ items: z.array(MailLogEntrySchema) }).register(z.globalRegistry, { id: 'MailLog' }),
     },
     problems: [401, 403, 404],
   }),
@@ -403,16 +412,16 @@ export const routes = {
     request: {
       params: CaseParams,
       query: z.object({
-        limit: z.coerce.number().int().min(1).max(100).default(50),
-        cursor: z.string().max(2000).optional(),
+        limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+        cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
     response: {
       status: 200,
       description: 'A page of the access log, oldest first; nextCursor reads the next one',
       schema: z
-        .object({ items: z.array(AccessLogEntrySchema), nextCursor: z.string().nullable() })
-        .meta({ id: 'AccessLog' }),
+        .object({ items: z.array(AccessLogEntrySchema), nextCursor: z.nullable(z.string()) })
+        .register(z.globalRegistry, { id: 'AccessLog' }),
     },
     problems: [400, 401, 403, 404],
   }),
@@ -428,7 +437,7 @@ export const routes = {
     response: {
       status: 200,
       description: 'The users, by email',
-      schema: z.object({ items: z.array(UserSchema) }).meta({ id: 'UserList' }),
+      schema: z.object({ items: z.array(UserSchema) }).register(z.globalRegistry, { id: 'UserList' }),
     },
     problems: AUTH_PROBLEMS,
   }),
@@ -470,16 +479,16 @@ export const routes = {
     permissions: ['table:read'],
     request: {
       query: z.object({
-        limit: z.coerce.number().int().min(1).max(100).default(50),
-        cursor: z.string().max(2000).optional(),
+        limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+        cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
     response: {
       status: 200,
       description: 'A page of the membership journal',
       schema: z
-        .object({ items: z.array(MembershipChangeSchema), nextCursor: z.string().nullable() })
-        .meta({ id: 'MembershipChangeList' }),
+        .object({ items: z.array(MembershipChangeSchema), nextCursor: z.nullable(z.string()) })
+        .register(z.globalRegistry, { id: 'MembershipChangeList' }),
     },
     problems: [400, 401, 403],
   }),

@@ -6,9 +6,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { CASE_EVENT_TYPES, CASE_STATUSES } from '../domain/case.ts';
 import { DELAI_STEPS } from '../domain/delais.ts';
+import * as z from '../domain/zod.ts';
 import { logger } from '../logger.ts';
 import type { MailLog, MailRecord, MailRef, OutboxItem } from '../notify/ports.ts';
 import { keys } from './keys.ts';
@@ -25,23 +25,23 @@ const AUDIENCES = ['gestionnaire', 'coordination', 'consulted-partenaires', 'pre
 /** An outbox item as stored: what the stream hands over is checked against it (a poison record fails here). */
 const OutboxItemSchema = z.object({
   kind: z.literal('outbox'),
-  tenant: z.string().min(1),
-  caseId: z.string().min(1),
-  seq: z.number().int().min(0),
-  index: z.number().int().min(0),
+  tenant: z.string().check(z.minLength(1)),
+  caseId: z.string().check(z.minLength(1)),
+  seq: z.int().check(z.gte(0)),
+  index: z.int().check(z.gte(0)),
   notification: z.object({ template: z.enum(CASE_EVENT_TYPES), to: z.array(z.enum(AUDIENCES)) }),
   facts: z.object({
     tenant: z.string(),
     caseId: z.string(),
     context: z.object({
       centreId: z.string(),
-      federationId: z.string().optional(),
+      federationId: z.optional(z.string()),
       submittedOnce: z.boolean(),
       consultedPartenaireIds: z.array(z.string()),
-      prestataireId: z.string().optional(),
+      prestataireId: z.optional(z.string()),
     }),
     status: z.enum(CASE_STATUSES),
-    deadline: z.object({ step: z.enum(DELAI_STEPS), dueAt: z.string() }).optional(),
+    deadline: z.optional(z.object({ step: z.enum(DELAI_STEPS), dueAt: z.string() })),
     avisReceived: z.number(),
     avisRequested: z.number(),
     at: z.string(),

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { decodeLogCursor, encodeLogCursor } from '../cases/cursor.ts';
 import type { Caller } from '../domain/caller.ts';
 import { NotAllowedError, NotFoundError, NotPossibleNowError, RuleViolationError } from '../domain/errors.ts';
@@ -14,6 +13,7 @@ import {
   type UserView,
   userView,
 } from '../domain/membership.ts';
+import type * as z from '../domain/zod.ts';
 import type { UserDeps } from './ports.ts';
 
 /** A lost race on one membership is retried against the fresh one; past this, a 409. */

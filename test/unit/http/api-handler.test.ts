@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { NotPossibleNowError, RuleViolationError } from '../../../shared/domain/errors.ts';
+import * as z from '../../../shared/domain/zod.ts';
 import { apiHandler, MAX_BODY_BYTES } from '../../../shared/http/api-handler.ts';
 import type { RouteSpec } from '../../../shared/http/routes.ts';
 import { claimsFor, httpEvent, lambdaContext, membershipFor, resolverOver } from '../../helpers/events.ts';
@@ -15,9 +15,9 @@ const echoRoute = {
   group: 'test',
   permissions: [],
   request: {
-    params: z.object({ thingId: z.string().regex(/^t-\d+$/) }),
-    query: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
-    body: z.strictObject({ name: z.string().trim().min(1), count: z.number().int() }),
+    params: z.object({ thingId: z.string().check(z.regex(/^t-\d+$/)) }),
+    query: z.object({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+    body: z.strictObject({ name: z.string().check(z.trim(), z.minLength(1)), count: z.int() }),
   },
   response: { status: 201, description: 'echo', schema: z.unknown() },
   problems: [400, 401, 403, 404],

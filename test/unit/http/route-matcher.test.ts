@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { NotFoundError } from '../../../shared/domain/errors.ts';
+import * as z from '../../../shared/domain/zod.ts';
 import { MethodNotAllowedError } from '../../../shared/http/problem.ts';
 import { createRouteMatcher } from '../../../shared/http/route-matcher.ts';
 import type { RouteSpec } from '../../../shared/http/routes.ts';
