@@ -2,17 +2,14 @@ import type { CaseDeps } from '../../shared/cases/ports.ts';
 import { config } from '../../shared/config.ts';
 import { DEFAULT_DELAIS } from '../../shared/domain/delais.ts';
 import { newId } from '../../shared/domain/ids.ts';
-import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
 import { createMailRepository } from '../../shared/store/mail-repository.ts';
-import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
-import { createS3DocumentStore } from '../../shared/store/s3-document-store.ts';
+import { containerReferentiel } from './referentiel-deps.ts';
 
 /** The composition root of the case handlers: adapters created once per container. */
 const db = createDocumentClient();
 const { TABLE_NAME, CURSOR_SECRET, DELAIS_JSON } = config();
-const referentiel = createReferentielRepository(db, TABLE_NAME);
 
 const now = () => new Date();
 const repository = createCaseRepository(db, TABLE_NAME, now);
@@ -21,11 +18,10 @@ export const caseDeps: CaseDeps = {
   cases: repository,
   documents: repository,
   idempotency: repository,
-  referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
+  referentiel: containerReferentiel,
   now,
   newCaseId: () => newId('c'),
   newDocumentId: () => newId('d'),
-  files: createS3DocumentStore(),
   delais: DELAIS_JSON ?? DEFAULT_DELAIS,
   cursorSecret: CURSOR_SECRET,
 };

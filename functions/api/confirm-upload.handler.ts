@@ -1,8 +1,8 @@
 import { confirmUpload } from '../../shared/cases/documents.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
-import { caseDeps } from './case-deps.ts';
+import { documentDeps } from './document-deps.ts';
 
 export const handler = apiHandler(routes.confirmUpload, async ({ caller, params }) => ({
-  body: { document: await confirmUpload(caseDeps, caller, params.caseId, params.documentId) },
+  body: { document: await confirmUpload(documentDeps, caller, params.caseId, params.documentId) },
 }));

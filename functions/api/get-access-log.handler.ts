@@ -1,8 +1,8 @@
 import { accessLog } from '../../shared/cases/documents.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
-import { caseDeps } from './case-deps.ts';
+import { documentDeps } from './document-deps.ts';
 
 export const handler = apiHandler(routes.getAccessLog, async ({ caller, params, query }) => ({
-  body: await accessLog(caseDeps, caller, params.caseId, query),
+  body: await accessLog(documentDeps, caller, params.caseId, query),
 }));

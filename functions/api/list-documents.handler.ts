@@ -1,8 +1,8 @@
 import { listDocuments } from '../../shared/cases/documents.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
-import { caseDeps } from './case-deps.ts';
+import { documentDeps } from './document-deps.ts';
 
 export const handler = apiHandler(routes.listDocuments, async ({ caller, params }) => ({
-  body: { items: await listDocuments(caseDeps, caller, params.caseId) },
+  body: { items: await listDocuments(documentDeps, caller, params.caseId) },
 }));

@@ -10,14 +10,16 @@ import type { CaseRecord, CaseView } from '../domain/case.ts';
 import { deadlineOf, REVISION_EVENT } from '../domain/delais.ts';
 import {
   NotAllowedError,
+  NotFoundError,
   NotPossibleNowError,
   RuleViolationError,
   StaleVersionError,
 } from '../domain/errors.ts';
 import { chainEvent } from '../domain/history-chain.ts';
+import { DEFAULT_CONTENTION, pauseBeforeRetry } from './contention.ts';
 import { factsFor, unknownFicheReferences } from './facts.ts';
 import { answerOfFirst, checkIdempotency, idempotencyRecord } from './idempotency.ts';
-import type { CaseChange, CaseDeps } from './ports.ts';
+import type { CaseChange, CaseDeps, CaseReadExtras } from './ports.ts';
 import { type VisibleCase, visibleCase } from './visible-case.ts';
 
 export interface ChangeRequest {
@@ -33,11 +35,21 @@ export interface ChangeRequest {
   request: unknown;
 }
 
-/** A lost race is retried against the fresh case; past this many tries the caller gets a 409. */
-const MAX_ATTEMPTS = 40;
-
-const pause = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 5 * (attempt + 1))));
+/**
+ * What a change reads with its case in the same round trip: the rapport SUBMIT_RAPPORT names and
+ * the answer stored under the caller's Idempotency-Key. The handler asks for them when it finds
+ * the case, so that an event costs one read and one write.
+ */
+export function readsForChange(
+  caller: Caller,
+  body: ChangeRequest['body'],
+  idempotencyKey: string | undefined,
+): CaseReadExtras {
+  return {
+    ...(body.type === 'SUBMIT_RAPPORT' && { documentId: body.documentId }),
+    ...(idempotencyKey && { idempotency: { sub: caller.sub, key: idempotencyKey } }),
+  };
+}
 
 /**
  * One change of a case through the machine (an event, or the fiche replaced), once the handler
@@ -47,33 +59,60 @@ const pause = (attempt: number) =>
  * 3. look up the guards' facts and run the pure transition (422 with the reasons); a new status
  *    opens its step's due date (DESIGN.md §3)
  * 4. commit case, history event, outbox, listing entries and idempotency record in one transaction
- * 5. on a lost race: 412 with If-Match, else read the case again (404 once it is no longer
- *    visible) and start again from 2
+ * 5. on a lost race: 412 with If-Match, else start again from 2 on the case as the refusal
+ *    returned it (404 once it is no longer visible), after a pause that grows with each loss
+ *    (capped exponential backoff with full jitter), within a time budget (then 409)
  */
 export async function changeCase(
   deps: CaseDeps,
   { caller, found, body, ifMatch, idempotencyKey, request }: ChangeRequest,
 ): Promise<CaseView> {
-  const idempotency = await checkIdempotency<CaseView>(deps, caller, { key: idempotencyKey, request });
+  const idempotency = await checkIdempotency<CaseView>(deps, caller, {
+    key: idempotencyKey,
+    request,
+    ...(found.extras?.idempotency?.key === idempotencyKey && { stored: { answer: found.idempotent } }),
+  });
   if (idempotency.kind === 'replayed') return idempotency.answer;
 
+  const contention = deps.contention ?? DEFAULT_CONTENTION;
+  const started = Date.now();
   let current = found;
   for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) current = await visibleCase(deps, caller, current.record.id);
     const now = deps.now();
     const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });
     const result = await deps.cases.commit({
       ...change,
       idempotency: idempotencyRecord(idempotency.claim, answer, now),
     });
-    if (result === 'committed') return answer;
-    if (result === 'idempotency-conflict') return answerOfFirst(deps, caller, idempotency.claim);
+    if (result.outcome === 'committed') return answer;
+    if (result.outcome === 'idempotency-conflict') return answerOfFirst(deps, caller, idempotency.claim);
     if (ifMatch !== undefined) {
       throw new StaleVersionError('The case changed while this request was processed.');
     }
-    if (attempt + 1 >= MAX_ATTEMPTS) throw new NotPossibleNowError('Too many concurrent changes; try again.');
-    await pause(attempt);
+    if (!(await pauseBeforeRetry(attempt, started, contention))) {
+      throw new NotPossibleNowError('Too many concurrent changes; try again.');
+    }
+    current = await againstFresh(deps, caller, current, result.current);
   }
+}
+
+/**
+ * The case to try again on: the one the refusal returned, else read anew (DynamoDB's
+ * TransactionConflict returns none); the rapport read the first time still holds (a document
+ * never becomes unavailable again). 404 once the caller no longer sees the case.
+ */
+async function againstFresh(
+  deps: CaseDeps,
+  caller: Caller,
+  previous: VisibleCase,
+  returned: CaseRecord | undefined,
+): Promise<VisibleCase> {
+  const { document } = previous;
+  if (!returned)
+    return { ...(await visibleCase(deps, caller, previous.record.id)), ...(document && { document }) };
+  const relation = relationTo(caller, returned);
+  if (!relation) throw new NotFoundError(`No case ${previous.record.id}.`);
+  return { record: returned, relation, ...(document && { document }) };
 }
 
 /**
@@ -83,9 +122,10 @@ export async function changeCase(
 async function decide(
   deps: CaseDeps,
   caller: Caller,
-  { record, relation }: VisibleCase,
+  found: VisibleCase,
   { body, ifMatch, now }: { body: ChangeRequest['body']; ifMatch?: number; now: Date },
 ): Promise<{ change: Omit<CaseChange, 'idempotency'>; answer: CaseView }> {
+  const { record, relation } = found;
   const at = now.toISOString();
   const sent = { ...body, actor: actorOf(caller), relation, at } as CaseMachineEvent;
   const check = checkEvent(record, sent);
@@ -98,7 +138,7 @@ async function decide(
     throw new StaleVersionError(`The case is at version ${record.version}, not ${ifMatch}.`);
   }
   // The guards' facts are looked up only for an event that passed the checks above.
-  const event = { ...sent, facts: await factsFor(deps, record, body) } as CaseMachineEvent;
+  const event = { ...sent, facts: await factsFor(deps, record, body, found) } as CaseMachineEvent;
   if (body.type === 'UPDATE_FICHE') {
     const unknown = unknownFicheReferences(body.fiche, await deps.referentiel(caller.tenant), 'body');
     if (unknown.length > 0) throw new RuleViolationError('The fiche names unknown partenaires.', unknown);

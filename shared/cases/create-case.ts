@@ -82,7 +82,7 @@ export async function createCase(
     viewersAfter: viewerKeysOf(created),
     idempotency: idempotencyRecord(idempotency.claim, answer, now),
   });
-  if (result === 'committed') return answer;
-  if (result === 'idempotency-conflict') return answerOfFirst(deps, caller, idempotency.claim);
+  if (result.outcome === 'committed') return answer;
+  if (result.outcome === 'idempotency-conflict') return answerOfFirst(deps, caller, idempotency.claim);
   throw new Error(`Case id ${id} already taken`);
 }

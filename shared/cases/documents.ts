@@ -24,7 +24,7 @@ import {
 } from '../domain/file-types.ts';
 import type * as z from '../domain/zod.ts';
 import { decodeLogCursor, encodeLogCursor } from './cursor.ts';
-import type { CaseDeps } from './ports.ts';
+import type { DocumentDeps } from './ports.ts';
 import { findVisibleCase, type VisibleCase, visibleCase } from './visible-case.ts';
 
 /** A presigned POST lives 15 minutes; a download link 5. */
@@ -33,7 +33,7 @@ export const DOWNLOAD_TTL_SECONDS = 5 * 60;
 /** Upload tickets of a case that may wait for their file at once (each lives UPLOAD_TTL_SECONDS). */
 export const MAX_PENDING_UPLOADS = 20;
 
-async function existingDocument(deps: CaseDeps, caller: Caller, caseId: string, documentId: string) {
+async function existingDocument(deps: DocumentDeps, caller: Caller, caseId: string, documentId: string) {
   const document = await deps.documents.getDocument(caller.tenant, caseId, documentId);
   if (!document) throw new NotFoundError(`No document ${documentId} on case ${caseId}.`);
   return document;
@@ -49,7 +49,7 @@ const inSeconds = (now: Date, seconds: number) => new Date(now.getTime() + secon
  * 3. presign the upload (the file never passes through the API)
  */
 export async function requestUpload(
-  deps: CaseDeps,
+  deps: DocumentDeps,
   caller: Caller,
   { record, relation }: VisibleCase,
   body: z.infer<typeof NewDocumentSchema>,
@@ -99,7 +99,7 @@ export async function requestUpload(
 }
 
 /** Reads the object once: its SHA-256, its length, and its leading bytes for the type check. */
-async function inspect(deps: CaseDeps, key: string, versionId?: string) {
+async function inspect(deps: DocumentDeps, key: string, versionId?: string) {
   const hash = createHash('sha256');
   const leading: Buffer[] = [];
   let length = 0;
@@ -133,7 +133,7 @@ const CONFIRM_ATTEMPTS = 3;
  * becomes `available`.
  */
 export async function confirmUpload(
-  deps: CaseDeps,
+  deps: DocumentDeps,
   caller: Caller,
   caseId: string,
   documentId: string,
@@ -239,7 +239,11 @@ export async function confirmUpload(
 
 const changedMeanwhile = () => new NotPossibleNowError('This document changed while it was being confirmed.');
 
-export async function listDocuments(deps: CaseDeps, caller: Caller, caseId: string): Promise<DocumentView[]> {
+export async function listDocuments(
+  deps: DocumentDeps,
+  caller: Caller,
+  caseId: string,
+): Promise<DocumentView[]> {
   const { record, relation } = await visibleCase(deps, caller, caseId);
   const documents = await deps.documents.listDocuments(caller.tenant, caseId);
   return documents
@@ -250,7 +254,12 @@ export async function listDocuments(deps: CaseDeps, caller: Caller, caseId: stri
 /**
  * A download link, written first to the case's access log: if that write fails, no link is issued.
  */
-export async function downloadDocument(deps: CaseDeps, caller: Caller, caseId: string, documentId: string) {
+export async function downloadDocument(
+  deps: DocumentDeps,
+  caller: Caller,
+  caseId: string,
+  documentId: string,
+) {
   const { record, relation } = await visibleCase(deps, caller, caseId);
   const document = await existingDocument(deps, caller, caseId, documentId);
   if (!maySeeDocument(caller, relation, record, document))
@@ -296,7 +305,7 @@ export interface AccessLogQuery {
  * only then may a page be short (even empty) with a `nextCursor`.
  */
 export async function accessLog(
-  deps: CaseDeps,
+  deps: DocumentDeps,
   caller: Caller,
   caseId: string,
   { limit, cursor }: AccessLogQuery,

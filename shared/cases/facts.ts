@@ -4,6 +4,7 @@ import type { FieldError } from '../domain/errors.ts';
 import type { FicheDraft } from '../domain/fiche.schema.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
 import type { CaseDeps } from './ports.ts';
+import type { VisibleCase } from './visible-case.ts';
 
 /**
  * The partenaires consulted when OPEN_SAISINE names none: every funder that is not a commune,
@@ -16,11 +17,15 @@ export function defaultPartenaireIds(referentiel: Referentiel, centreId: string)
     .map((p) => p.id);
 }
 
-/** The facts an event's guards need, looked up before the transition (the machine does no I/O). */
+/**
+ * The facts an event's guards need, looked up before the transition (the machine does no I/O);
+ * a document already read with the case (`found`) is not read again.
+ */
 export async function factsFor(
   deps: CaseDeps,
   record: CaseRecord,
   body: CaseEventBody | InternalEventBody,
+  found?: Pick<VisibleCase, 'extras' | 'document'>,
 ): Promise<EventFacts> {
   switch (body.type) {
     case 'OPEN_SAISINE': {
@@ -35,7 +40,10 @@ export async function factsFor(
       return { knownPrestataireIds: referentiel.prestataires.map((p) => p.id) };
     }
     case 'SUBMIT_RAPPORT': {
-      const document = await deps.documents.getDocument(record.tenant, record.id, body.documentId);
+      const document =
+        found?.extras?.documentId === body.documentId
+          ? found.document
+          : await deps.documents.getDocument(record.tenant, record.id, body.documentId);
       return document ? { document } : {};
     }
     default:

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Caller } from '../domain/caller.ts';
 import { RuleViolationError } from '../domain/errors.ts';
-import type { CaseDeps, IdempotencyRecord } from './ports.ts';
+import type { CaseDeps, IdempotencyRecord, IdempotentAnswer } from './ports.ts';
 
 /** How long a retry with the same Idempotency-Key gets the first answer back. */
 const KEEP_SECONDS = 24 * 60 * 60;
@@ -25,19 +25,22 @@ export type IdempotencyCheck<T> =
 
 /**
  * Looks the key up: a retry with the same key and request gets the first answer back; the same
- * key with another request is a 422. `request` is the route, path and body as sent.
+ * key with another request is a 422. `request` is the route, path and body as sent. `stored` is
+ * the answer under this key when it was already read (with the case); else it is read here.
  */
 export async function checkIdempotency<T>(
   deps: CaseDeps,
   caller: Caller,
-  { key, request }: { key?: string; request: unknown },
+  { key, request, stored }: { key?: string; request: unknown; stored?: { answer?: IdempotentAnswer } },
 ): Promise<IdempotencyCheck<T>> {
   if (!key) return { kind: 'fresh' };
   const requestHash = createHash('sha256')
     .update(canonicalize(request) ?? '')
     .digest('hex');
   const claim = { sub: caller.sub, key, requestHash };
-  const earlier = await storedAnswer<T>(deps, caller.tenant, claim);
+  const earlier = stored
+    ? answerFor<T>(stored.answer, claim)
+    : await storedAnswer<T>(deps, caller.tenant, claim);
   return earlier === undefined ? { kind: 'fresh', claim } : { kind: 'replayed', answer: earlier };
 }
 
@@ -76,7 +79,11 @@ async function storedAnswer<T>(
   tenant: string,
   claim: IdempotencyClaim,
 ): Promise<T | undefined> {
-  const stored = await deps.idempotency.idempotentAnswer(tenant, claim.sub, claim.key);
+  return answerFor<T>(await deps.idempotency.idempotentAnswer(tenant, claim.sub, claim.key), claim);
+}
+
+/** The stored answer, if any, for this request; the same key with another request is a 422. */
+function answerFor<T>(stored: IdempotentAnswer | undefined, claim: IdempotencyClaim): T | undefined {
   if (!stored) return undefined;
   if (stored.requestHash !== claim.requestHash) {
     throw new RuleViolationError('This Idempotency-Key was already used for another request.');

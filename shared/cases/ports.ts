@@ -4,6 +4,7 @@ import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
 import type { Delais } from '../domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
+import type { Contention } from './contention.ts';
 
 /**
  * What the case use cases need from the outside, as they need it: adapters in production
@@ -41,10 +42,29 @@ export interface CaseChange {
 /**
  * - `committed`: everything written;
  * - `version-conflict`: the case is no longer at `expectedVersion` (or already exists, for a new
- *   one): a lost race, nothing written;
+ *   one): a lost race, nothing written. `current` is the case as the refusal found it, when the
+ *   store returned it with the refusal: the retry needs no read of its own;
  * - `idempotency-conflict`: an unexpired record already holds the Idempotency-Key: nothing written.
  */
-export type CommitResult = 'committed' | 'version-conflict' | 'idempotency-conflict';
+export type CommitResult =
+  | { outcome: 'committed' }
+  | { outcome: 'version-conflict'; current?: CaseRecord }
+  | { outcome: 'idempotency-conflict' };
+
+/** What a change reads with its case, in the same round trip. */
+export interface CaseReadExtras {
+  /** The document an event references (SUBMIT_RAPPORT's rapport). */
+  documentId?: string;
+  /** The answer stored under the caller's Idempotency-Key. */
+  idempotency?: { sub: string; key: string };
+}
+
+/** The case and the extras asked with it, each undefined when absent (or expired, for an answer). */
+export interface CaseWithExtras {
+  record?: CaseRecord;
+  document?: DocumentRecord;
+  idempotent?: IdempotentAnswer;
+}
 
 /** A viewer's pointer to a case, as its listing keeps it. */
 export interface ListingEntry {
@@ -62,6 +82,8 @@ export interface ListPage {
 /** Where cases, their history and their listing entries are kept. */
 export interface CaseStore {
   get(tenant: string, caseId: string): Promise<CaseRecord | undefined>;
+  /** The case and the items a change needs with it, in one round trip (one GetItem without extras). */
+  getWith(tenant: string, caseId: string, extras: CaseReadExtras): Promise<CaseWithExtras>;
   /** The history, oldest first. */
   history(tenant: string, caseId: string): Promise<HistoryEvent[]>;
   /** A page of the cases listed under a viewer key, newest first, optionally of one status. */
@@ -186,9 +208,15 @@ export interface CaseDeps extends CaseIds {
   documents: DocumentRecords;
   idempotency: IdempotencyStore;
   referentiel: ReferentielSource;
-  files: DocumentStore;
   now: Clock;
   /** Calendar days given to each waiting step, by nature (configuration). */
   delais: Delais;
   cursorSecret: string;
+  /** How a change that lost a race waits and when it gives up (shared/cases/contention.ts). */
+  contention?: Contention;
+}
+
+/** What the document use cases take besides: the object storage (only their functions load it). */
+export interface DocumentDeps extends CaseDeps {
+  files: DocumentStore;
 }

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -12,12 +16,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { COORDINATION_VIEWER } from '../access/policy.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
   CaseChange,
+  CaseReadExtras,
   CaseStore,
+  CaseWithExtras,
   Clock,
   CommitResult,
   ConfirmResult,
@@ -86,24 +93,42 @@ export function createCaseRepository(
     return found;
   }
 
-  /** Cases by id, in the order asked, skipping any that vanished. */
-  async function getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]> {
-    if (caseIds.length === 0) return [];
-    const found = new Map<string, CaseRecord>();
-    let pending: Record<string, unknown>[] | undefined = caseIds.map((id) => caseKey(tenant, id));
+  /**
+   * Items by key, strongly consistent, by `pk\nsk`: one BatchGetItem, then one more per page of
+   * keys DynamoDB left unprocessed (under throttling).
+   */
+  async function batchGet(
+    wanted: { pk: string; sk: string }[],
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Record<string, unknown>[] | undefined = wanted;
     while (pending && pending.length > 0) {
       const result: BatchGetCommandOutput = await db.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
-      const { Responses, UnprocessedKeys } = result;
-      for (const item of Responses?.[tableName] ?? []) {
-        const record = strip<CaseRecord>(item, CASE_META) as CaseRecord;
-        found.set(record.id, record);
-      }
-      pending = UnprocessedKeys?.[tableName]?.Keys;
+      for (const item of result.Responses?.[tableName] ?? []) found.set(`${item.pk}\n${item.sk}`, item);
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
     }
-    return caseIds.flatMap((id) => (found.has(id) ? [found.get(id) as CaseRecord] : []));
+    return found;
   }
+
+  /** Cases by id, in the order asked, skipping any that vanished. */
+  async function getMany(tenant: string, caseIds: string[]): Promise<CaseRecord[]> {
+    if (caseIds.length === 0) return [];
+    const keysOf = caseIds.map((id) => caseKey(tenant, id));
+    const found = await batchGet(keysOf);
+    return keysOf.flatMap(({ pk, sk }) => {
+      const item = found.get(`${pk}\n${sk}`);
+      return item ? [strip<CaseRecord>(item, CASE_META) as CaseRecord] : [];
+    });
+  }
+
+  const idempotencyKey = (tenant: string, sub: string, key: string) => ({
+    pk: keys.idempotencyPk(tenant, sub, key),
+    sk: keys.idempotencySk,
+  });
+  /** An answer past its expiry is no answer, even before DynamoDB's TTL has deleted it. */
+  const expired = (item: Record<string, unknown>) => (item[TTL_ATTRIBUTE] as number) * 1000 < now().getTime();
 
   return {
     async get(tenant: string, caseId: string): Promise<CaseRecord | undefined> {
@@ -111,6 +136,27 @@ export function createCaseRepository(
         new GetCommand({ TableName: tableName, Key: caseKey(tenant, caseId), ConsistentRead: true }),
       );
       return strip<CaseRecord>(Item, CASE_META);
+    },
+
+    async getWith(tenant: string, caseId: string, extras: CaseReadExtras): Promise<CaseWithExtras> {
+      const { documentId, idempotency } = extras;
+      if (!documentId && !idempotency) return { record: await this.get(tenant, caseId) };
+      const wanted = {
+        case: caseKey(tenant, caseId),
+        ...(documentId && { document: documentItemKey(tenant, caseId, documentId) }),
+        ...(idempotency && { idempotent: idempotencyKey(tenant, idempotency.sub, idempotency.key) }),
+      };
+      const items = await batchGet(Object.values(wanted));
+      const item = (key: { pk: string; sk: string }) => items.get(`${key.pk}\n${key.sk}`);
+      const stored = wanted.idempotent && item(wanted.idempotent);
+      return {
+        record: strip<CaseRecord>(item(wanted.case), CASE_META),
+        ...(wanted.document && { document: strip<DocumentRecord>(item(wanted.document), KEY_META) }),
+        ...(stored &&
+          !expired(stored) && {
+            idempotent: { requestHash: stored.requestHash as string, body: stored.body },
+          }),
+      };
     },
 
     async history(tenant: string, caseId: string): Promise<HistoryEvent[]> {
@@ -474,13 +520,9 @@ export function createCaseRepository(
 
     async idempotentAnswer(tenant: string, sub: string, key: string): Promise<IdempotentAnswer | undefined> {
       const { Item } = await db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: keys.idempotencyPk(tenant, sub, key), sk: keys.idempotencySk },
-          ConsistentRead: true,
-        }),
+        new GetCommand({ TableName: tableName, Key: idempotencyKey(tenant, sub, key), ConsistentRead: true }),
       );
-      if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 < now().getTime()) return undefined;
+      if (!Item || expired(Item)) return undefined;
       return { requestHash: Item.requestHash, body: Item.body };
     },
 
@@ -507,15 +549,22 @@ export function createCaseRepository(
       ];
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'committed';
+        return { outcome: 'committed' };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (idempotency && codes.at(-1) === 'ConditionalCheckFailed') return 'idempotency-conflict';
+        const reasons = error.CancellationReasons ?? [];
+        const codes = reasons.map((reason) => reason.Code);
+        if (idempotency && codes.at(-1) === 'ConditionalCheckFailed')
+          return { outcome: 'idempotency-conflict' };
         // A lost race shows as a failed version condition, or, on DynamoDB itself, as a
         // TransactionConflict with another transaction on the same items: both are retried.
         if (codes.some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict')) {
-          return 'version-conflict';
+          // The failed version condition returns the case as it now stands (ALL_OLD): the
+          // document client leaves the error's items marshalled.
+          const old = reasons[0]?.Code === 'ConditionalCheckFailed' ? reasons[0].Item : undefined;
+          const current =
+            old && strip<CaseRecord>(unmarshall(old as Record<string, AttributeValue>), CASE_META);
+          return { outcome: 'version-conflict', ...(current && { current }) };
         }
         throw error;
       }
@@ -534,6 +583,8 @@ function caseItem(tableName: string, record: CaseRecord, expectedVersion: number
         : {
             ConditionExpression: 'version = :expected',
             ExpressionAttributeValues: { ':expected': expectedVersion },
+            // A lost race gets the winner's case back with the refusal: the retry reads nothing.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
           }),
     },
   };

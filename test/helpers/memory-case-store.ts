@@ -3,11 +3,11 @@ import type {
   AccessLogPage,
   AccessLogPosition,
   CaseChange,
-  CaseDeps,
   CaseStore,
   Clock,
   CommitResult,
   ConfirmResult,
+  DocumentDeps,
   DocumentRecords,
   DocumentStore,
   IdempotencyRecord,
@@ -50,7 +50,7 @@ export function memoryCaseStore(now: Clock) {
   const documents = new Map<string, DocumentRecord>();
   const slots = new Map<string, { documentId: string; expiresAt: number }>();
   const accessLog = new Map<string, { entry: AccessLogEntry; position: AccessLogPosition }[]>();
-  const calls = { get: 0, commit: 0, committed: 0, idempotentAnswer: 0 };
+  const calls = { get: 0, getWith: 0, getDocument: 0, commit: 0, committed: 0, idempotentAnswer: 0 };
   let ids = 0;
 
   const caseKey = (tenant: string, caseId: string) => `${tenant}#${caseId}`;
@@ -68,6 +68,18 @@ export function memoryCaseStore(now: Clock) {
       calls.get++;
       const record = cases.get(caseKey(tenant, caseId));
       return record && copy(record);
+    },
+
+    async getWith(tenant, caseId, { documentId, idempotency: claim }) {
+      calls.getWith++;
+      const record = cases.get(caseKey(tenant, caseId));
+      const document = documentId && documents.get(documentKey(tenant, caseId, documentId));
+      const held = claim && idempotency.get(idempotencyKey(tenant, claim.sub, claim.key));
+      return {
+        ...(record && { record: copy(record) }),
+        ...(document && { document: copy(document) }),
+        ...(held && held.expiresAt * 1000 >= now().getTime() && { idempotent: copy(held.answer) }),
+      };
     },
 
     async history(tenant, caseId) {
@@ -115,13 +127,14 @@ export function memoryCaseStore(now: Clock) {
       const { record, event, idempotency: answer } = change;
       const key = caseKey(record.tenant, record.id);
       const held = answer && idempotency.get(idempotencyKey(record.tenant, answer.sub, answer.key));
-      if (held && held.expiresAt >= nowSeconds()) return 'idempotency-conflict';
+      if (held && held.expiresAt >= nowSeconds()) return { outcome: 'idempotency-conflict' };
       const current = cases.get(key);
+      // As the table's version condition does (ALL_OLD), the refusal returns the case as it stands.
       if (change.expectedVersion === undefined ? current : current?.version !== change.expectedVersion) {
-        return 'version-conflict';
+        return { outcome: 'version-conflict', ...(current && { current: copy(current) }) };
       }
       const history = histories.get(key) ?? [];
-      if (history.some((e) => e.seq === event.seq)) return 'version-conflict';
+      if (history.some((e) => e.seq === event.seq)) return { outcome: 'version-conflict' };
 
       cases.set(key, copy(record));
       histories.set(key, [...history, copy(event)]);
@@ -143,7 +156,7 @@ export function memoryCaseStore(now: Clock) {
       }
       if (answer) idempotency.set(idempotencyKey(record.tenant, answer.sub, answer.key), copy(answer));
       calls.committed++;
-      return 'committed';
+      return { outcome: 'committed' };
     },
   };
 
@@ -158,6 +171,7 @@ export function memoryCaseStore(now: Clock) {
 
   const documentRecords: DocumentRecords = {
     async getDocument(tenant, caseId, documentId) {
+      calls.getDocument++;
       const document = documents.get(documentKey(tenant, caseId, documentId));
       return document && copy(document);
     },
@@ -282,7 +296,7 @@ const noObjectStorage = new Proxy({} as DocumentStore, {
  * The ports of the case use cases over a memory store: the seeded referentiel, the given clock,
  * numbered ids, and no object storage (`files` throws when used).
  */
-export function memoryCaseDeps(store: MemoryCaseStore, now: Clock): CaseDeps {
+export function memoryCaseDeps(store: MemoryCaseStore, now: Clock): DocumentDeps {
   let ids = 0;
   const next = (prefix: string) => `${prefix}-${String(++ids).padStart(26, '0')}`;
   return {

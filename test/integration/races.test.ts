@@ -64,6 +64,41 @@ describe('concurrent changes', () => {
     expect(verifyChain(history, (await repository.get('caf13', id))?.headHash)).toEqual({ valid: true });
   });
 
+  it('gives the loser of a race the case as the winner left it, with the refusal (its retry reads nothing)', async () => {
+    const created = await api.call('POST', '/cases', {
+      as: USERS.tilleuls,
+      body: { centreId: 'cs-tilleuls', fiche: COMPLETE_FICHE },
+    });
+    const id = created.json.id as string;
+    await send(api, USERS.tilleuls, id, { type: 'SUBMIT_FICHE' });
+    const stored = await repository.get('caf13', id);
+    if (!stored) throw new Error(`case ${id} not found in the table`);
+    const at = new Date().toISOString();
+
+    // A change computed from the version before: it lost the race to SUBMIT_FICHE.
+    const result = await repository.commit({
+      record: { ...stored, updatedAt: at },
+      expectedVersion: stored.version - 1,
+      previousStatus: 'brouillon',
+      event: {
+        seq: stored.version,
+        type: 'SUBMIT_FICHE',
+        at,
+        actor: { sub: 'x', role: 'gestionnaire', organisationId: 'cs-tilleuls' },
+        payload: {},
+        salt: '00',
+        prevHash: 'a',
+        hash: 'b',
+      },
+      notifications: [],
+      viewersBefore: [],
+      viewersAfter: [],
+    });
+
+    expect(result).toEqual({ outcome: 'version-conflict', current: stored });
+    expect(await repository.get('caf13', id)).toEqual(stored);
+  });
+
   it('lets exactly one of 20 simultaneous VALIDATE_RAPPORT commit; the 19 others get 409', async () => {
     const c = await caseIn(api, 'rapport_a_valider');
     const before = (await api.call('GET', `/cases/${c.id}`, { as: USERS.tilleuls })).json.version;

@@ -5,8 +5,16 @@ import { type ChangeRequest, changeCase } from '../../../shared/cases/change-cas
 import type { CaseDeps } from '../../../shared/cases/ports.ts';
 import { visibleCase } from '../../../shared/cases/visible-case.ts';
 import type { Actor, CaseRecord } from '../../../shared/domain/case.ts';
-import { RuleViolationError, StaleVersionError } from '../../../shared/domain/errors.ts';
-import { actors, applyAll, caller, caseIn, event, recordOf } from '../../helpers/case-fixtures.ts';
+import { NotPossibleNowError, RuleViolationError, StaleVersionError } from '../../../shared/domain/errors.ts';
+import {
+  actors,
+  applyAll,
+  caller,
+  caseIn,
+  event,
+  rapportDocument,
+  recordOf,
+} from '../../helpers/case-fixtures.ts';
 import { claimsFor, httpEvent, lambdaContext, mockMembershipsOf } from '../../helpers/events.ts';
 import { type MemoryCaseStore, memoryCaseDeps, memoryCaseStore } from '../../helpers/memory-case-store.ts';
 
@@ -26,6 +34,7 @@ beforeEach(() => {
   mockMembershipsOf(dynamo, Object.values(actors));
   clock = new Date('2026-03-02T10:00:00.000Z');
   store = memoryCaseStore(() => clock);
+  delete deps.contention;
   Object.assign(
     deps,
     memoryCaseDeps(store, () => clock),
@@ -137,6 +146,8 @@ describe('a change that loses a race', () => {
 
     const answer = await change(actors.caf13, record.id, { body: { type: 'GIVE_AVIS', avis: 'favorable' } });
 
+    // The refusal returned the case as etat left it: the retry read nothing.
+    expect(store.calls).toMatchObject({ get: 1, commit: 2, committed: 1 });
     expect(answer.version).toBe(record.version + 2);
     const stored = (await store.get('caf13', record.id)) as CaseRecord;
     expect(stored.version).toBe(record.version + 2);
@@ -144,7 +155,30 @@ describe('a change that loses a race', () => {
       etat: { avis: 'defavorable' },
       caf13: { avis: 'favorable' },
     });
-    expect(store.calls).toMatchObject({ commit: 2, committed: 1 });
+  });
+
+  it('gives up with a 409 once its time budget is spent, having changed nothing', async () => {
+    const record = consulted();
+    store.put(record);
+    // Every commit loses to another avis, however often it is tried.
+    let winner = record;
+    const loseEveryTime = () => {
+      winner = afterEtat(winner);
+      store.put(winner);
+      store.beforeCommit = loseEveryTime;
+    };
+    store.beforeCommit = loseEveryTime;
+    deps.contention = { baseMs: 1, capMs: 4, budgetMs: 40 };
+
+    const started = Date.now();
+    const refusal = change(actors.caf13, record.id, { body: { type: 'GIVE_AVIS', avis: 'favorable' } });
+
+    await expect(refusal).rejects.toThrow(NotPossibleNowError);
+    await expect(refusal).rejects.toThrow('Too many concurrent changes; try again.');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(store.calls.commit).toBeGreaterThan(3);
+    expect(store.calls.committed).toBe(0);
+    expect((await store.get('caf13', record.id))?.context.avis.caf13).toBeUndefined();
   });
 
   it('is a 412 instead when it was sent with If-Match, and changes nothing', async () => {
@@ -216,5 +250,61 @@ describe('a change sent with an Idempotency-Key', () => {
 
     expect(again.version).toBe(record.version + 2);
     expect(store.calls.committed).toBe(2);
+  });
+});
+
+describe('what an event reads', () => {
+  it('reads the case and the answer under its Idempotency-Key in one read, then writes once', async () => {
+    const record = recordOf(caseIn('saisine_concertee'));
+    store.put(record);
+    const body = { type: 'GIVE_AVIS', avis: 'favorable' };
+
+    const first = await post(actors.caf13, record, body, { 'idempotency-key': 'avis-1' });
+    const retry = await post(actors.caf13, record, body, { 'idempotency-key': 'avis-1' });
+
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(retry.problem).toEqual(first.problem);
+    expect(store.calls).toMatchObject({ get: 0, getWith: 2, idempotentAnswer: 0, commit: 1 });
+  });
+
+  it('reads the rapport SUBMIT_RAPPORT names with the case, not after it', async () => {
+    const record = recordOf(caseIn('diagnostic_en_cours'));
+    store.put(record);
+    const rapport = rapportDocument('doc-rapport-7');
+    store.putDocument('caf13', {
+      ...rapport,
+      kind: 'rapport',
+      status: 'available',
+      caseId: record.id,
+      filename: 'rapport.pdf',
+      contentType: 'application/pdf',
+      size: 1000,
+      key: `centres/cs-tilleuls/cases/${record.id}/documents/doc-rapport-7`,
+      uploadedBy: actors.singuliers.sub,
+      createdAt: clock.toISOString(),
+    });
+
+    const answer = await post(actors.singuliers, record, {
+      type: 'SUBMIT_RAPPORT',
+      documentId: 'doc-rapport-7',
+    });
+
+    expect(answer.status).toBe(200);
+    expect(store.calls).toMatchObject({ get: 0, getWith: 1, getDocument: 0, commit: 1 });
+  });
+
+  it('reads the case alone for a body that does not parse, and answers 404 before 400 for a case not visible', async () => {
+    const record = recordOf(caseIn('saisine_concertee'));
+    store.put(record);
+
+    const malformed = await post(actors.caf13, record, { type: 'GIVE_AVIS', avis: 'peut-être' });
+    const hidden = await post(
+      actors.caf13,
+      { ...record, id: OTHER_ID },
+      { type: 'GIVE_AVIS', avis: 'peut-être' },
+    );
+
+    expect([malformed.status, hidden.status]).toEqual([400, 404]);
+    expect(store.calls).toMatchObject({ get: 2, getWith: 0, commit: 0 });
   });
 });

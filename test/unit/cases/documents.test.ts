@@ -10,8 +10,8 @@ import {
 import type {
   AccessLogPage,
   AccessLogPosition,
-  CaseDeps,
   ConfirmResult,
+  DocumentDeps,
   DocumentStore,
 } from '../../../shared/cases/ports.ts';
 import { visibleCase } from '../../../shared/cases/visible-case.ts';
@@ -119,7 +119,7 @@ function world(status: CaseStatus) {
     now: () => new Date('2026-03-02T10:00:00.000Z'),
     newDocumentId: () => `d-${String(++ids).padStart(26, '0')}`,
     cursorSecret: 'test-cursor-secret-0123456789',
-  } as unknown as CaseDeps;
+  } as unknown as DocumentDeps;
 
   /** A ticket, and the file POSTed to the staging key the ticket names. */
   async function staged(as: Caller, kind: DocumentRecord['kind'] = 'piece_jointe', bytes = PDF) {
@@ -422,7 +422,7 @@ describe('a confirmed document keeps the object version that was checked', () =>
       },
       files,
       now: () => new Date('2026-03-02T10:00:00.000Z'),
-    } as unknown as CaseDeps;
+    } as unknown as DocumentDeps;
 
     const confirmed = await confirmUpload(deps, consultant, record.id, stored.id);
     await downloadDocument(deps, consultant, record.id, stored.id);

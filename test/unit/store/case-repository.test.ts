@@ -63,7 +63,7 @@ describe('the case repository commit', () => {
 
   it('writes the case under its version, the event once, the outbox and the listing in one transaction', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
-    expect(await repository.commit(change(false))).toBe('committed');
+    expect(await repository.commit(change(false))).toEqual({ outcome: 'committed' });
     const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items.map((i) => Object.keys(i)[0])).toEqual(['Put', 'Put', 'Put']);
     expect(items[0]?.Put).toMatchObject({
@@ -87,13 +87,13 @@ describe('the case repository commit', () => {
     ]) {
       dynamo.reset();
       dynamo.on(TransactWriteCommand).rejects(cancelled(...codes));
-      expect(await repository.commit(change(false)), codes.join()).toBe('version-conflict');
+      expect(await repository.commit(change(false)), codes.join()).toEqual({ outcome: 'version-conflict' });
     }
   });
 
   it('tells an idempotency record already there from a version conflict, and lets an expired one be replaced', async () => {
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'));
-    expect(await repository.commit(change(true))).toBe('idempotency-conflict');
+    expect(await repository.commit(change(true))).toEqual({ outcome: 'idempotency-conflict' });
     const put = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.at(-1)?.Put;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #expires < :now');
     expect(put?.ExpressionAttributeNames).toEqual({ '#expires': 'expiresAt' });

@@ -1,10 +1,15 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../../../functions/api/get-referentiel.handler.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { claimsFor, httpEvent, lambdaContext, membershipFor, TEST_SUB } from '../../../helpers/events.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+
+/** The handler as a fresh container loads it: its referentiel cache empty. */
+async function freshHandler() {
+  vi.resetModules();
+  return (await import('../../../../functions/api/get-referentiel.handler.ts')).handler;
+}
 
 describe('GET /referentiel handler', () => {
   beforeEach(() => {
@@ -35,6 +40,7 @@ describe('GET /referentiel handler', () => {
         },
       ],
     });
+    const handler = await freshHandler();
     const result = await handler(httpEvent({ path: '/referentiel', claims: claimsFor() }), lambdaContext);
 
     expect(result.statusCode).toBe(200);
@@ -54,10 +60,27 @@ describe('GET /referentiel handler', () => {
     });
   });
 
-  it('answers a bare 500 when DynamoDB fails, without its message', async () => {
+  it('serves the next requests of the container from its cache: no query for 5 minutes', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const handler = await freshHandler();
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      answers.push(await handler(httpEvent({ path: '/referentiel', claims: claimsFor() }), lambdaContext));
+    }
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+
+  it('answers a bare 500 when DynamoDB fails, without its message, and keeps no failure cached', async () => {
     dynamo.on(QueryCommand).rejects(new Error('ProvisionedThroughputExceededException on renfort-test'));
+    const handler = await freshHandler();
     const result = await handler(httpEvent({ path: '/referentiel', claims: claimsFor() }), lambdaContext);
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toContain('renfort-test');
+
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const next = await handler(httpEvent({ path: '/referentiel', claims: claimsFor() }), lambdaContext);
+    expect(next.statusCode).toBe(200);
   });
 });
