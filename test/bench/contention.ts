@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localToken, startBenchStack } from './local-stack.ts';
+import { countRoundTrips } from './round-trips.ts';
 import { percentile, table } from './stats.ts';
 
 /**
@@ -63,6 +64,13 @@ export interface LevelFigures {
   errorDetails: Record<string, string>;
   /** `avisReceived` of the case read by the coordinateur once every request has been answered. */
   avisReceived: number | undefined;
+  /**
+   * DynamoDB requests this process sent during the level, by operation: the handlers' (each
+   * TransactWriteItems is one attempt to commit an avis) and the mail dispatcher's.
+   */
+  dynamodb: Record<string, number>;
+  /** Attempts to commit per request: TransactWriteItems / requests (1: no lost race). */
+  attemptsPerRequest: number;
   /** Every request, in the order the answers came: latency (ms) and status (0: no HTTP answer). */
   samples: { ms: number; status: number }[];
 }
@@ -298,7 +306,10 @@ export async function measureContention({
     const problems: string[] = [];
     for (const concurrency of levels) {
       const caseId = await caseInSaisine(api, gestionnaire, coordinateur);
+      const counter = countRoundTrips({ s3Port: -1 });
       const { outcomes, wallMs } = await giveAvis(baseUrl, caseId, funders, requests, concurrency);
+      const { dynamodb } = counter.snapshot();
+      counter.close();
       const read = await api.expect('Read the case', 200, 'GET', `/cases/${caseId}`, coordinateur);
       const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);
       const errorsByStatus: Record<string, number> = {};
@@ -324,6 +335,8 @@ export async function measureContention({
         errors: outcomes.length - outcomes.filter((o) => o.status === 200).length,
         errorDetails,
         avisReceived,
+        dynamodb,
+        attemptsPerRequest: round((dynamodb.TransactWriteItems ?? 0) / outcomes.length),
         samples: outcomes.map((o) => ({ ms: round(o.ms), status: o.status })),
       });
       for (const [status, count] of Object.entries(errorsByStatus)) {
@@ -375,7 +388,20 @@ export function contentionTable(figures: ContentionFigures): string {
       .map(([status, n]) => `${status === '0' ? 'no answer' : status} × ${n}`)
       .join(', ') || 'none';
   return table(
-    ['c', 'requests', 'wall s', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'by status', 'avis'],
+    [
+      'c',
+      'requests',
+      'wall s',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'errors',
+      'by status',
+      'avis',
+      'tries/req',
+      'DynamoDB/req',
+    ],
     figures.levels.map((l) => [
       String(l.concurrency),
       String(l.requests),
@@ -387,8 +413,10 @@ export function contentionTable(figures: ContentionFigures): string {
       `${l.errors} (${((100 * l.errors) / l.requests).toFixed(1)} %)`,
       text(l.errorsByStatus),
       String(l.avisReceived),
+      l.attemptsPerRequest.toFixed(2),
+      (Object.values(l.dynamodb).reduce((a, b) => a + b, 0) / l.requests).toFixed(1),
     ]),
-    [true, true, true, true, true, true, true, true, false, true],
+    [true, true, true, true, true, true, true, true, false, true, true, true],
   );
 }
 
