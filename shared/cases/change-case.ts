@@ -80,6 +80,7 @@ export async function changeCase(
   for (let attempt = 0; ; attempt++) {
     const now = deps.now();
     const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });
+    const tried = Date.now();
     const result = await deps.cases.commit({
       ...change,
       idempotency: idempotencyRecord(idempotency.claim, answer, now),
@@ -89,10 +90,12 @@ export async function changeCase(
     if (ifMatch !== undefined) {
       throw new StaleVersionError('The case changed while this request was processed.');
     }
-    if (!(await pauseBeforeRetry(attempt, started, contention))) {
-      throw new NotPossibleNowError('Too many concurrent changes; try again.');
-    }
-    current = await againstFresh(deps, caller, current, result.current);
+    const commitMs = Date.now() - tried;
+    const paused = await pauseBeforeRetry(attempt, started, contention, commitMs);
+    if (paused === undefined) throw new NotPossibleNowError('Too many concurrent changes; try again.');
+    // The case the refusal returned is as fresh as a read only if the pause was shorter than a
+    // commit: after a longer one, other writers have most likely moved it on, so read it again.
+    current = await againstFresh(deps, caller, current, paused <= commitMs ? result.current : undefined);
   }
 }
 

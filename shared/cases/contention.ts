@@ -11,25 +11,31 @@ export interface Contention {
   budgetMs: number;
 }
 
-export const DEFAULT_CONTENTION: Contention = { baseMs: 4, capMs: 64, budgetMs: 4000 };
+export const DEFAULT_CONTENTION: Contention = { baseMs: 8, capMs: 256, budgetMs: 8000 };
 
 /** The pause before retry number `attempt + 1`, drawn with full jitter. */
-export function backoffMs(attempt: number, { baseMs, capMs }: Contention, random = Math.random): number {
-  return random() * Math.min(capMs, baseMs * 2 ** attempt);
+export function backoffMs(
+  attempt: number,
+  { baseMs, capMs }: Contention,
+  commitMs = 0,
+  random = Math.random,
+): number {
+  return random() * Math.min(capMs, Math.max(baseMs, commitMs) * 2 ** attempt);
 }
 
 /**
- * Waits before the next try and says true, or says false at once when that pause would end past
- * the budget counted from `startedAt` (`Date.now()` milliseconds).
+ * Waits before the next try and says how long (ms), or says undefined at once when that pause
+ * would end past the budget counted from `startedAt` (`Date.now()` milliseconds).
  */
 export async function pauseBeforeRetry(
   attempt: number,
   startedAt: number,
   contention: Contention,
+  commitMs = 0,
   random = Math.random,
-): Promise<boolean> {
-  const pause = backoffMs(attempt, contention, random);
-  if (Date.now() + pause - startedAt > contention.budgetMs) return false;
+): Promise<number | undefined> {
+  const pause = backoffMs(attempt, contention, commitMs, random);
+  if (Date.now() + pause - startedAt > contention.budgetMs) return undefined;
   await new Promise((resolve) => setTimeout(resolve, pause));
-  return true;
+  return pause;
 }

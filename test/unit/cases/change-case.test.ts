@@ -143,6 +143,8 @@ describe('a change that loses a race', () => {
     const record = consulted();
     store.put(record);
     store.beforeCommit = () => store.put(afterEtat(record));
+    // Retried at once: the case the refusal returned is as fresh as a read.
+    deps.contention = { baseMs: 0, capMs: 0, budgetMs: 1000 };
 
     const answer = await change(actors.caf13, record.id, { body: { type: 'GIVE_AVIS', avis: 'favorable' } });
 
@@ -155,6 +157,20 @@ describe('a change that loses a race', () => {
       etat: { avis: 'defavorable' },
       caf13: { avis: 'favorable' },
     });
+  });
+
+  it('reads the case again before retrying when it paused longer than a commit took', async () => {
+    const record = consulted();
+    store.put(record);
+    store.beforeCommit = () => store.put(afterEtat(record));
+    deps.contention = { baseMs: 20, capMs: 20, budgetMs: 1000 };
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+
+    const answer = await change(actors.caf13, record.id, { body: { type: 'GIVE_AVIS', avis: 'favorable' } });
+
+    vi.restoreAllMocks();
+    expect(store.calls).toMatchObject({ get: 2, commit: 2, committed: 1 });
+    expect(answer.version).toBe(record.version + 2);
   });
 
   it('gives up with a 409 once its time budget is spent, having changed nothing', async () => {
