@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { HttpEvent, HttpResult } from '../../shared/http/api-handler.ts';
+import type { HttpEvent, HttpResult } from '../../shared/http/http-handler.ts';
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 

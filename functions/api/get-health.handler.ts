@@ -1,4 +1,4 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
+import { publicHandler } from '../../shared/http/http-handler.ts';
 import { routes } from '../../shared/http/routes.ts';
 
-export const handler = apiHandler(routes.getHealth, async () => ({ body: { status: 'ok' as const } }));
+export const handler = publicHandler(routes.getHealth, async () => ({ body: { status: 'ok' as const } }));

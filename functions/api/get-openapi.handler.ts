@@ -1,8 +1,6 @@
-import { apiHandler } from '../../shared/http/api-handler.ts';
-import { buildOpenApiDocument } from '../../shared/http/openapi.ts';
-import { routeList, routes } from '../../shared/http/routes.ts';
+import document from '../../docs/openapi.json' with { type: 'json' };
+import { publicHandler } from '../../shared/http/http-handler.ts';
+import { routes } from '../../shared/http/routes.ts';
 
-// Built once per container: the route table does not change while it runs.
-const document = buildOpenApiDocument(routeList);
-
-export const handler = apiHandler(routes.getOpenApi, async () => ({ body: document }));
+// Generated from the route table at build time (test/unit/http/openapi.test.ts keeps it equal).
+export const handler = publicHandler(routes.getOpenApi, async () => ({ body: document }));

@@ -3,7 +3,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { InvalidInputError, NotFoundError } from '../../shared/domain/errors.ts';
-import { type HttpResult, problemResult } from '../../shared/http/api-handler.ts';
+import { type HttpResult, problemResult } from '../../shared/http/http-handler.ts';
 
 /**
  * The console (DESIGN.md §8) as the local gateway serves it at `/`: the static build of `web/`

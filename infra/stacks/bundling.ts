@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import type { RouteSpec } from '../../shared/http/routes.ts';
-import { writeGroupEntries } from './group-entries.ts';
+import { writeFallbackEntry, writeGroupEntries } from './group-entries.ts';
 
 /** The mail functions (DESIGN.md §7), each `functions/mail/<name>.handler.ts`, named `mail-<name>` in the stack. */
 export const MAIL_FUNCTIONS = ['dispatch', 'sweep', 'daily-job', 'bounce'] as const;
@@ -102,9 +102,6 @@ export function esbuildOptionsOf(
 /** Where the stack writes the generated entries of the route groups (`cdk.out`, ignored by git). */
 export const stackEntriesDir = (repoRoot: string) => join(repoRoot, 'cdk.out', 'entries');
 
-/** The fallback function's entry: 404 / 405 for what no route matches. */
-export const fallbackEntry = (repoRoot: string) => join(repoRoot, 'functions/api/fallback.handler.ts');
-
 export const mailEntry = (repoRoot: string, name: MailFunction) =>
   join(repoRoot, `functions/mail/${name}.handler.ts`);
 
@@ -116,14 +113,14 @@ export interface FunctionEntry {
 }
 
 /**
- * Every function of the stack: one per route group (entries written into `entriesDir`), the
- * fallback, the mail functions.
+ * Every function of the stack: one per route group and the fallback (entries written into
+ * `entriesDir`), the mail functions.
  */
 export function functionEntries(routes: RouteSpec[], repoRoot: string, entriesDir: string): FunctionEntry[] {
   const groups = writeGroupEntries(routes, repoRoot, entriesDir);
   return [
     ...[...groups].map(([name, entry]) => ({ name, entry, kind: 'api' as const })),
-    { name: 'fallback', entry: fallbackEntry(repoRoot), kind: 'api' },
+    { name: 'fallback', entry: writeFallbackEntry(routes, repoRoot, entriesDir), kind: 'api' },
     ...MAIL_FUNCTIONS.map((name) => ({
       name: `mail-${name}`,
       entry: mailEntry(repoRoot, name),

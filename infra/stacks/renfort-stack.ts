@@ -68,9 +68,9 @@ import type { Construct } from 'constructs';
 import { STAGING_PREFIX } from '../../shared/domain/document.ts';
 import type { Permission, RouteSpec } from '../../shared/http/routes.ts';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
-import { bundlingOf, fallbackEntry, type MailFunction, mailEntry, stackEntriesDir } from './bundling.ts';
+import { bundlingOf, type MailFunction, mailEntry, stackEntriesDir } from './bundling.ts';
 import { ConsoleHosting } from './console-hosting.ts';
-import { writeGroupEntries } from './group-entries.ts';
+import { writeFallbackEntry, writeGroupEntries } from './group-entries.ts';
 
 export interface RenfortStackProps extends StackProps {
   routes: RouteSpec[];
@@ -426,7 +426,7 @@ export class RenfortStack extends Stack {
       }
     }
     // Paths outside the table, and known paths with another method: 404 / 405 as problem+json.
-    const fallback = fn('fallback', fallbackEntry(repoRoot));
+    const fallback = fn('fallback', writeFallbackEntry(routes, repoRoot, stackEntriesDir(repoRoot)));
     this.functions.set('fallback', fallback);
     new HttpRoute(this, 'Route-default', {
       httpApi: api,

@@ -11,7 +11,6 @@ import { type FieldError, InvalidInputError, NotFoundError } from '../domain/err
 import type * as z from '../domain/zod.ts';
 import { logger } from '../logger.ts';
 import type { CallerResolver } from './claims.ts';
-import { containerCallerResolver } from './container-caller.ts';
 import {
   internalProblem,
   MalformedBodyError,
@@ -19,6 +18,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   problemFor,
 } from './problem.ts';
+import type { RouteDocs } from './route-docs.ts';
 import type { RouteSpec } from './routes.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -44,8 +44,13 @@ export interface ApiRequest<R extends RouteSpec> {
   requestId: string;
 }
 
+/** The schema of a route's answer, from its documentation; a route outside the table answers anything. */
+type ResponseSchema<R extends RouteSpec> = R['operationId'] extends keyof RouteDocs
+  ? RouteDocs[R['operationId']]['response']['schema']
+  : z.ZodMiniUnknown;
+
 export interface ApiResponse<R extends RouteSpec> {
-  body: z.input<R['response']['schema']>;
+  body: z.input<ResponseSchema<R>>;
   headers?: Record<string, string>;
 }
 
@@ -97,12 +102,10 @@ const problemResponses = (): Middleware => ({
   },
 });
 
-const authenticatedCaller = (route: RouteSpec, resolveCaller?: CallerResolver): Middleware => ({
+const authenticatedCaller = (resolveCaller: CallerResolver): Middleware => ({
   before: async (request) => {
-    if (route.auth === 'jwt') {
-      const claims = request.event.requestContext.authorizer?.jwt?.claims;
-      request.context.api.caller = await (resolveCaller ?? containerCallerResolver())(claims);
-    }
+    const claims = request.event.requestContext.authorizer?.jwt?.claims;
+    request.context.api.caller = await resolveCaller(claims);
   },
 });
 
@@ -166,22 +169,21 @@ function parseJson(text: string): unknown {
   }
 }
 
-export interface ApiHandlerOptions {
-  /** Who the caller is; by default the container's membership lookup (the table, cached 60 s). */
-  resolveCaller?: CallerResolver;
-}
-
 /**
- * Wraps a route's use case in the one middy stack every API handler shares:
- * logging with the request id → problem+json errors → caller from the token's `sub` and its
- * membership → path, query and body checked by the route's zod schemas → JSON response.
+ * The one middy stack every API handler shares: logging with the request id → problem+json
+ * errors → for a route behind a token, the caller from its `sub` and membership (`resolveCaller`)
+ * → path, query and body checked by the route's zod schemas → JSON response. Neither it nor its
+ * imports touch the store: a JWT route gets its resolver from api-handler.ts, a public one needs none.
  */
-export function apiHandler<R extends RouteSpec>(
+export function httpHandler<R extends RouteSpec>(
   route: R,
   run: (request: ApiRequest<R>) => Promise<ApiResponse<R>>,
-  { resolveCaller }: ApiHandlerOptions = {},
+  resolveCaller?: CallerResolver,
 ) {
-  return middy<HttpEvent, HttpResult, Error, ApiContext>()
+  if (route.auth === 'jwt' && !resolveCaller) {
+    throw new Error(`${route.operationId} needs a token: its handler needs a caller resolver`);
+  }
+  const stack = middy<HttpEvent, HttpResult, Error, ApiContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       before: (request) => {
@@ -192,26 +194,33 @@ export function apiHandler<R extends RouteSpec>(
         });
       },
     })
-    .use(problemResponses())
-    .use(authenticatedCaller(route, resolveCaller))
-    .use(validatedInput(route))
-    .handler(async (event, context): Promise<HttpResult> => {
-      const { api } = context;
-      const result = await run({
-        caller: api.caller,
-        params: api.params,
-        query: api.query,
-        input: api.input,
-        requestId: event.requestContext.requestId,
-      } as ApiRequest<R>);
-      return {
-        statusCode: route.response.status,
-        headers: {
-          'content-type': 'application/json',
-          ...result.headers,
-          ...(route.auth === 'jwt' && NO_STORE),
-        },
-        body: JSON.stringify(result.body),
-      };
-    });
+    .use(problemResponses());
+  if (route.auth === 'jwt' && resolveCaller) stack.use(authenticatedCaller(resolveCaller));
+  return stack.use(validatedInput(route)).handler(async (event, context): Promise<HttpResult> => {
+    const { api } = context;
+    const result = await run({
+      caller: api.caller,
+      params: api.params,
+      query: api.query,
+      input: api.input,
+      requestId: event.requestContext.requestId,
+    } as ApiRequest<R>);
+    return {
+      statusCode: route.response.status,
+      headers: {
+        'content-type': 'application/json',
+        ...result.headers,
+        ...(route.auth === 'jwt' && NO_STORE),
+      },
+      body: JSON.stringify(result.body),
+    };
+  });
+}
+
+/** The handler of a public route (`auth: 'none'`): the same stack, without any caller. */
+export function publicHandler<R extends RouteSpec & { auth: 'none' }>(
+  route: R,
+  run: (request: ApiRequest<R>) => Promise<ApiResponse<R>>,
+) {
+  return httpHandler(route, run);
 }

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import * as z from '../domain/zod.ts';
+import type { RouteDoc } from './route-docs.ts';
 import type { RouteSpec } from './routes.ts';
 
 const PROBLEM_TITLES: Record<number, string> = {
@@ -31,12 +32,12 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
 });
 
-function operation(route: RouteSpec): ZodOpenApiOperationObject {
+function operation(route: RouteSpec, doc: RouteDoc): ZodOpenApiOperationObject {
   const { params, query, body, headers } = route.request ?? {};
-  const problems = [...route.problems, 500].sort();
+  const problems = [...doc.problems, 500].sort();
   return {
     operationId: route.operationId,
-    summary: route.summary,
+    summary: doc.summary,
     ...(route.auth === 'jwt' ? { security: [{ bearer: [] }] } : { security: [] }),
     ...(params || query || headers
       ? {
@@ -50,8 +51,8 @@ function operation(route: RouteSpec): ZodOpenApiOperationObject {
     ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
     responses: {
       [route.response.status]: {
-        description: route.response.description,
-        content: { 'application/json': { schema: route.response.schema } },
+        description: doc.response.description,
+        content: { 'application/json': { schema: doc.response.schema } },
       },
       ...Object.fromEntries(
         problems.map((status) => [
@@ -63,11 +64,17 @@ function operation(route: RouteSpec): ZodOpenApiOperationObject {
   };
 }
 
-/** The OpenAPI 3.1 document of the route table, built from the same zod schemas that check requests. */
-export function buildOpenApiDocument(routes: RouteSpec[]) {
+/**
+ * The OpenAPI 3.1 document of the route table and its documentation (route-docs.ts), built from
+ * the same zod schemas that check requests. Built at build time, not in a function: the unit test
+ * keeps docs/openapi.json equal to it, and GET /openapi.json serves that file.
+ */
+export function buildOpenApiDocument(routes: RouteSpec[], docs: Record<string, RouteDoc>) {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route) };
+    const doc = docs[route.operationId];
+    if (!doc) throw new Error(`No documentation for ${route.operationId} in route-docs.ts`);
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operation(route, doc) };
   }
   return createDocument({
     openapi: '3.1.0',

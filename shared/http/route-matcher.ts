@@ -2,18 +2,21 @@ import { NotFoundError } from '../domain/errors.ts';
 import { MethodNotAllowedError } from './problem.ts';
 import type { RouteSpec } from './routes.ts';
 
-interface CompiledRoute {
-  route: RouteSpec;
+/** What the matcher reads of a route: the fallback function passes no more than this. */
+export type RoutePath = Pick<RouteSpec, 'method' | 'path'>;
+
+interface CompiledRoute<R extends RoutePath> {
+  route: R;
   pattern: RegExp;
   names: string[];
 }
 
-export interface RouteMatch {
-  route: RouteSpec;
+export interface RouteMatch<R extends RoutePath = RouteSpec> {
+  route: R;
   params: Record<string, string>;
 }
 
-function compile(route: RouteSpec): CompiledRoute {
+function compile<R extends RoutePath>(route: R): CompiledRoute<R> {
   const names: string[] = [];
   const source = route.path
     .split('/')
@@ -31,9 +34,9 @@ function compile(route: RouteSpec): CompiledRoute {
  * Finds the route for a request as API Gateway does: a path with no route is a 404,
  * a path whose routes take other methods is a 405 naming them.
  */
-export function createRouteMatcher(routes: RouteSpec[]) {
+export function createRouteMatcher<R extends RoutePath>(routes: R[]) {
   const compiled = routes.map(compile);
-  return (method: string, path: string): RouteMatch => {
+  return (method: string, path: string): RouteMatch<R> => {
     const onPath = compiled.flatMap(({ route, pattern, names }) => {
       const found = pattern.exec(path);
       if (!found) return [];

@@ -1,29 +1,17 @@
 import { CaseEventBodySchema } from '../../workflows/case-events.schema.ts';
-import { ROLES } from '../domain/caller.ts';
-import { CaseIdSchema, CaseSchema, CaseStatusSchema, HistoryEventSchema } from '../domain/case.ts';
-import {
-  AccessLogEntrySchema,
-  DocumentIdSchema,
-  DocumentSchema,
-  NewDocumentSchema,
-} from '../domain/document.ts';
+import { CaseIdSchema, CaseStatusSchema } from '../domain/case.ts';
+import { DocumentIdSchema, NewDocumentSchema } from '../domain/document.ts';
 import { FicheDraftSchema } from '../domain/fiche.schema.ts';
-import { MailLogEntrySchema } from '../domain/mail-log.ts';
-import {
-  InvitationSchema,
-  MembershipChangeSchema,
-  MembershipPatchSchema,
-  UserIdSchema,
-  UserSchema,
-} from '../domain/membership.ts';
+import { InvitationSchema, MembershipPatchSchema, UserIdSchema } from '../domain/membership.ts';
 import { PreferencesSchema } from '../domain/preferences.ts';
-import { ReferentielSchema } from '../domain/referentiel.ts';
 import { refId } from '../domain/text.ts';
 import * as z from '../domain/zod.ts';
 
 /**
- * The route table: every HTTP route of the API, once. The CDK stack, the local
- * gateway and the OpenAPI document are all derived from it, so they cannot drift.
+ * The route table: every HTTP route of the API, once. The CDK stack, the local gateway and the
+ * OpenAPI document are all derived from it, so they cannot drift. It holds what the functions
+ * need at run time; what only the document reads (summaries, response schemas, problems) is in
+ * route-docs.ts, keyed by operationId, so that no function carries it.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -41,7 +29,6 @@ export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI / API Gateway path template, e.g. `/cases/{caseId}`. */
   path: string;
-  summary: string;
   /** `jwt`: API Gateway's JWT authorizer checks the bearer token before the handler runs. */
   auth: 'none' | 'jwt';
   /** Module exporting `handler`, relative to the repository root. */
@@ -57,30 +44,14 @@ export interface RouteSpec {
     /** Header names in lower case, as API Gateway passes them. */
     headers?: z.ZodMiniObject;
   };
-  response: { status: 200 | 201; description: string; schema: z.ZodMiniType };
-  /** Problem statuses this route can answer, besides 500. */
-  problems: number[];
+  /** The status of a success; its body's schema is the route's in route-docs.ts. */
+  response: { status: 200 | 201 };
 }
 
 function route<const R extends RouteSpec>(spec: R): R {
   return spec;
 }
 
-export const HealthSchema = z
-  .object({ status: z.literal('ok') })
-  .register(z.globalRegistry, { id: 'Health' });
-
-export const MeSchema = z
-  .object({
-    sub: z.string(),
-    email: z.string(),
-    role: z.enum(ROLES),
-    organisationId: z.string(),
-  })
-  .register(z.globalRegistry, { id: 'Me' });
-
-const AUTH_PROBLEMS = [401, 403];
-const CASE_PROBLEMS = [400, 401, 403, 404];
 const CASE_PERMISSIONS: Permission[] = ['table:read', 'table:write'];
 
 const CaseParams = z.object({ caseId: CaseIdSchema });
@@ -108,103 +79,72 @@ const DOCUMENT_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'docume
 
 const ADMIN_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'users:admin'];
 
-export const CaseListSchema = z
-  .object({ items: z.array(CaseSchema), nextCursor: z.nullable(z.string()) })
-  .register(z.globalRegistry, { id: 'CaseList' });
-
 export const routes = {
   getHealth: route({
     operationId: 'getHealth',
     method: 'GET',
     path: '/health',
-    summary: 'Liveness of the API',
     auth: 'none',
     handler: 'functions/api/get-health.handler.ts',
     group: 'public',
     permissions: [],
-    response: { status: 200, description: 'The API answers', schema: HealthSchema },
-    problems: [],
+    response: { status: 200 },
   }),
   getOpenApi: route({
     operationId: 'getOpenApi',
     method: 'GET',
     path: '/openapi.json',
-    summary: 'This OpenAPI 3.1 document',
     auth: 'none',
     handler: 'functions/api/get-openapi.handler.ts',
     group: 'public',
     permissions: [],
-    response: {
-      status: 200,
-      description: 'The OpenAPI document',
-      schema: z
-        .object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }) })
-        .register(z.globalRegistry, { id: 'OpenApiDocument' }),
-    },
-    problems: [],
+    response: { status: 200 },
   }),
   getMe: route({
     operationId: 'getMe',
     method: 'GET',
     path: '/me',
-    summary: 'The caller: identity, role and organisation',
     auth: 'jwt',
     handler: 'functions/api/get-me.handler.ts',
     group: 'identity',
     permissions: [],
-    response: { status: 200, description: 'The caller', schema: MeSchema },
-    problems: AUTH_PROBLEMS,
+    response: { status: 200 },
   }),
   getPreferences: route({
     operationId: 'getPreferences',
     method: 'GET',
     path: '/me/preferences',
-    summary: 'The caller’s mail preferences',
     auth: 'jwt',
     handler: 'functions/api/get-preferences.handler.ts',
     group: 'preferences',
     permissions: ['table:read'],
-    response: {
-      status: 200,
-      description: 'The preferences',
-      schema: z.omit(PreferencesSchema, { action: true }),
-    },
-    problems: AUTH_PROBLEMS,
+    response: { status: 200 },
   }),
   putPreferences: route({
     operationId: 'putPreferences',
     method: 'PUT',
     path: '/me/preferences',
-    summary: 'Information mails at once or in a daily digest (action mails cannot be turned off)',
     auth: 'jwt',
     handler: 'functions/api/put-preferences.handler.ts',
     group: 'preferences',
     permissions: ['table:read', 'table:write'],
     request: { body: PreferencesSchema },
-    response: {
-      status: 200,
-      description: 'The preferences',
-      schema: z.omit(PreferencesSchema, { action: true }),
-    },
-    problems: [400, 401, 403],
+    response: { status: 200 },
   }),
   getReferentiel: route({
     operationId: 'getReferentiel',
     method: 'GET',
     path: '/referentiel',
-    summary: 'Centres, federations, partenaires and prestataires of the dispositif',
     auth: 'jwt',
     handler: 'functions/api/get-referentiel.handler.ts',
     group: 'identity',
     permissions: ['table:read'],
-    response: { status: 200, description: 'The reference data', schema: ReferentielSchema },
-    problems: AUTH_PROBLEMS,
+    response: { status: 200 },
   }),
   createCase: route({
     operationId: 'createCase',
     method: 'POST',
     path: '/cases',
-    summary: 'Open a case for one of the caller’s centres (gestionnaire)',
     auth: 'jwt',
     handler: 'functions/api/create-case.handler.ts',
     group: 'cases',
@@ -215,14 +155,12 @@ export const routes = {
         .register(z.globalRegistry, { id: 'NewCase' }),
       headers: z.object({ 'idempotency-key': IdempotencyKey }),
     },
-    response: { status: 201, description: 'The case, in brouillon', schema: CaseSchema },
-    problems: [400, 401, 403, 422],
+    response: { status: 201 },
   }),
   listCases: route({
     operationId: 'listCases',
     method: 'GET',
     path: '/cases',
-    summary: 'The cases the caller may see, newest first',
     auth: 'jwt',
     handler: 'functions/api/list-cases.handler.ts',
     group: 'cases',
@@ -240,40 +178,34 @@ export const routes = {
         cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
-    response: { status: 200, description: 'A page of cases', schema: CaseListSchema },
-    problems: [400, 401, 403],
+    response: { status: 200 },
   }),
   getCase: route({
     operationId: 'getCase',
     method: 'GET',
     path: '/cases/{caseId}',
-    summary: 'One case, as the caller may see it',
     auth: 'jwt',
     handler: 'functions/api/get-case.handler.ts',
     group: 'cases',
     permissions: ['table:read'],
     request: { params: CaseParams },
-    response: { status: 200, description: 'The case (ETag: its version)', schema: CaseSchema },
-    problems: [401, 403, 404],
+    response: { status: 200 },
   }),
   putFiche: route({
     operationId: 'putFiche',
     method: 'PUT',
     path: '/cases/{caseId}/fiche',
-    summary: 'Replace the draft fiche (gestionnaire, while brouillon)',
     auth: 'jwt',
     handler: 'functions/api/put-fiche.handler.ts',
     group: 'cases',
     permissions: CASE_PERMISSIONS,
     request: { params: CaseParams, body: FicheDraftSchema, headers: z.object({ 'if-match': IfMatch }) },
-    response: { status: 200, description: 'The case with its new fiche', schema: CaseSchema },
-    problems: [...CASE_PROBLEMS, 409, 412, 422],
+    response: { status: 200 },
   }),
   postEvent: route({
     operationId: 'postEvent',
     method: 'POST',
     path: '/cases/{caseId}/events',
-    summary: 'Send an event of the procedure',
     auth: 'jwt',
     handler: 'functions/api/post-event.handler.ts',
     group: 'cases',
@@ -283,128 +215,78 @@ export const routes = {
       body: CaseEventBodySchema,
       headers: z.object({ 'if-match': IfMatch, 'idempotency-key': IdempotencyKey }),
     },
-    response: { status: 200, description: 'The case after the event', schema: CaseSchema },
-    problems: [...CASE_PROBLEMS, 409, 412, 422],
+    response: { status: 200 },
   }),
   getHistory: route({
     operationId: 'getHistory',
     method: 'GET',
     path: '/cases/{caseId}/history',
-    summary: 'The case’s events, oldest first, hash-chained',
     auth: 'jwt',
     handler: 'functions/api/get-history.handler.ts',
     group: 'cases',
     permissions: ['table:read'],
     request: { params: CaseParams },
-    response: {
-      status: 200,
-      description: 'The history, redacted for the caller',
-      schema: z.object({ items: z.array(HistoryEventSchema) }).register(z.globalRegistry, { id: 'History' }),
-    },
-    problems: [401, 403, 404],
+    response: { status: 200 },
   }),
   requestUpload: route({
     operationId: 'requestUpload',
     method: 'POST',
     path: '/cases/{caseId}/documents',
-    summary: 'Record a document and get a presigned POST to upload it straight to S3',
     auth: 'jwt',
     handler: 'functions/api/request-upload.handler.ts',
     group: 'documents',
     permissions: DOCUMENT_PERMISSIONS,
     request: { params: CaseParams, body: NewDocumentSchema },
-    response: {
-      status: 201,
-      description: 'The pending document, and the form to POST the file with (15 minutes)',
-      schema: z
-        .object({
-          document: DocumentSchema,
-          upload: z.object({
-            method: z.literal('POST'),
-            url: z.string(),
-            fields: z.record(z.string(), z.string()),
-            expiresAt: z.string(),
-          }),
-        })
-        .register(z.globalRegistry, { id: 'UploadTicket' }),
-    },
-    problems: [...CASE_PROBLEMS, 409],
+    response: { status: 201 },
   }),
   confirmUpload: route({
     operationId: 'confirmUpload',
     method: 'POST',
     path: '/cases/{caseId}/documents/{documentId}/confirm',
-    summary: 'Check the uploaded file (size, type, content) and make the document available (uploader)',
     auth: 'jwt',
     handler: 'functions/api/confirm-upload.handler.ts',
     group: 'documents',
     permissions: DOCUMENT_PERMISSIONS,
     request: { params: DocumentParams },
-    response: {
-      status: 200,
-      description: 'The available document',
-      schema: z.object({ document: DocumentSchema }).register(z.globalRegistry, { id: 'ConfirmedDocument' }),
-    },
-    problems: [401, 403, 404, 409, 422],
+    response: { status: 200 },
   }),
   listDocuments: route({
     operationId: 'listDocuments',
     method: 'GET',
     path: '/cases/{caseId}/documents',
-    summary: 'The documents of the case this caller may see',
     auth: 'jwt',
     handler: 'functions/api/list-documents.handler.ts',
     group: 'documents',
     permissions: ['table:read'],
     request: { params: CaseParams },
-    response: {
-      status: 200,
-      description: 'The visible documents',
-      schema: z.object({ items: z.array(DocumentSchema) }).register(z.globalRegistry, { id: 'DocumentList' }),
-    },
-    problems: [401, 403, 404],
+    response: { status: 200 },
   }),
   downloadDocument: route({
     operationId: 'downloadDocument',
     method: 'GET',
     path: '/cases/{caseId}/documents/{documentId}',
-    summary: 'A download link (5 minutes), written to the access log first',
     auth: 'jwt',
     handler: 'functions/api/download-document.handler.ts',
     group: 'documents',
     permissions: ['table:read', 'table:write', 'documents:read'],
     request: { params: DocumentParams },
-    response: {
-      status: 200,
-      description: 'The document and its presigned GET',
-      schema: z
-        .object({ document: DocumentSchema, downloadUrl: z.string(), expiresAt: z.string() })
-        .register(z.globalRegistry, { id: 'DownloadLink' }),
-    },
-    problems: [401, 403, 404, 409],
+    response: { status: 200 },
   }),
   listCaseMails: route({
     operationId: 'listCaseMails',
     method: 'GET',
     path: '/cases/{caseId}/mails',
-    summary: 'The mails of a case: to whom, which, and whether they left (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/list-case-mails.handler.ts',
     group: 'cases',
     permissions: ['table:read'],
     request: { params: CaseParams },
-    response: {
-      status: 200,
-      description: 'Every mail of the case, oldest first',
-      schema: z.object({ items: z.array(MailLogEntrySchema) }).register(z.globalRegistry, { id: 'MailLog' }),
-    },
-    problems: [401, 403, 404],
+    response: { status: 200 },
   }),
   getAccessLog: route({
     operationId: 'getAccessLog',
     method: 'GET',
     path: '/cases/{caseId}/access-log',
-    summary: 'Who obtained which download link, when, a page at a time (gestionnaire, coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/get-access-log.handler.ts',
     group: 'documents',
@@ -416,63 +298,44 @@ export const routes = {
         cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
-    response: {
-      status: 200,
-      description: 'A page of the access log, oldest first; nextCursor reads the next one',
-      schema: z
-        .object({ items: z.array(AccessLogEntrySchema), nextCursor: z.nullable(z.string()) })
-        .register(z.globalRegistry, { id: 'AccessLog' }),
-    },
-    problems: [400, 401, 403, 404],
+    response: { status: 200 },
   }),
   listUsers: route({
     operationId: 'listUsers',
     method: 'GET',
     path: '/admin/users',
-    summary: 'The users of the tenant and their memberships (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/list-users.handler.ts',
     group: 'admin',
     permissions: ['table:read'],
-    response: {
-      status: 200,
-      description: 'The users, by email',
-      schema: z.object({ items: z.array(UserSchema) }).register(z.globalRegistry, { id: 'UserList' }),
-    },
-    problems: AUTH_PROBLEMS,
+    response: { status: 200 },
   }),
   inviteUser: route({
     operationId: 'inviteUser',
     method: 'POST',
     path: '/admin/users',
-    summary:
-      'Create an account with its membership; the identity provider sends the invitation (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/invite-user.handler.ts',
     group: 'admin',
     permissions: ADMIN_PERMISSIONS,
     request: { body: InvitationSchema },
-    response: { status: 201, description: 'The user, invited', schema: UserSchema },
-    problems: [400, 401, 403, 409, 422, 503],
+    response: { status: 201 },
   }),
   changeUser: route({
     operationId: 'changeUser',
     method: 'PATCH',
     path: '/admin/users/{userId}',
-    summary: 'Change a user’s role or organisation, or disable (enable) the user (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/change-user.handler.ts',
     group: 'admin',
     permissions: ADMIN_PERMISSIONS,
     request: { params: z.object({ userId: UserIdSchema }), body: MembershipPatchSchema },
-    response: { status: 200, description: 'The user, changed', schema: UserSchema },
-    problems: [400, 401, 403, 404, 409, 422, 503],
+    response: { status: 200 },
   }),
   listMembershipChanges: route({
     operationId: 'listMembershipChanges',
     method: 'GET',
     path: '/admin/membership-changes',
-    summary: 'Who changed which membership, from what to what, when; newest first (coordinateur)',
     auth: 'jwt',
     handler: 'functions/api/list-membership-changes.handler.ts',
     group: 'admin',
@@ -483,14 +346,7 @@ export const routes = {
         cursor: z.optional(z.string().check(z.maxLength(2000))),
       }),
     },
-    response: {
-      status: 200,
-      description: 'A page of the membership journal',
-      schema: z
-        .object({ items: z.array(MembershipChangeSchema), nextCursor: z.nullable(z.string()) })
-        .register(z.globalRegistry, { id: 'MembershipChangeList' }),
-    },
-    problems: [400, 401, 403],
+    response: { status: 200 },
   }),
 } as const;
 

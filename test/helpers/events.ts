@@ -2,8 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { Role } from '../../shared/domain/caller.ts';
 import type { Membership } from '../../shared/domain/membership.ts';
-import type { HttpEvent } from '../../shared/http/api-handler.ts';
 import { type CallerResolver, createCallerResolver, type JwtClaims } from '../../shared/http/claims.ts';
+import type { HttpEvent } from '../../shared/http/http-handler.ts';
 
 export const TEST_SUB = '2b1f6c2e-0000-4000-8000-000000000001';
 

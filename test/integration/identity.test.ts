@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seedReferentiel, seedUsers } from '../../infra/local/seed-data.ts';
 import * as z from '../../shared/domain/zod.ts';
-import { MeSchema } from '../../shared/http/routes.ts';
+import { MeSchema } from '../../shared/http/route-docs.ts';
 import { apiClient } from '../helpers/api.ts';
 
 const api = apiClient();
