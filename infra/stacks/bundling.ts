@@ -21,6 +21,10 @@ export function bundlingOf(repoRoot: string): BundlingOptions {
     // The SDK is bundled at the versions the tests ran with, not the runtime's.
     externalModules: [],
     tsconfig: join(repoRoot, 'tsconfig.json'),
+    // The SDK's ESM builds (its `module` field), as bundlers are meant to take them with format ESM:
+    // the DynamoDB client alone weighs 340 KB instead of its CJS build's 541 KB. Unset, NodejsFunction
+    // passes no --main-fields and esbuild takes `main` first on the node platform.
+    mainFields: ['module', 'main'],
     banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   };
 }
