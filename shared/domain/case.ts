@@ -127,7 +127,7 @@ export const AvisViewSchema = z.object({
   at: z.string(),
 });
 
-export const CaseSchema = z
+export const CaseSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     centreId: z.string(),
@@ -186,7 +186,7 @@ export const CaseSchema = z
 
 export type CaseView = z.infer<typeof CaseSchema>;
 
-export const HistoryEventSchema = z
+export const HistoryEventSchema = /* @__PURE__ */ z
   .object({
     seq: z.int().check(z.gte(1)),
     type: z.string(),

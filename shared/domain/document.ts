@@ -75,7 +75,7 @@ export const NewDocumentSchema = z
   })
   .register(z.globalRegistry, { id: 'NewDocument' });
 
-export const DocumentSchema = z
+export const DocumentSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     caseId: z.string(),
@@ -97,7 +97,7 @@ export const DocumentSchema = z
 
 export type DocumentView = z.infer<typeof DocumentSchema>;
 
-export const AccessLogEntrySchema = z
+export const AccessLogEntrySchema = /* @__PURE__ */ z
   .object({
     at: z.string(),
     user: z.object({ sub: z.string(), email: z.string(), role: z.string(), organisationId: z.string() }),

@@ -5,7 +5,7 @@ export const MAIL_KINDS = ['action', 'information', 'rappel', 'retard', 'escalad
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** A line of a case's mail log as the API gives it (DESIGN.md §4): who was told what, and whether it left. */
-export const MailLogEntrySchema = z
+export const MailLogEntrySchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     template: z.string(),

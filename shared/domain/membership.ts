@@ -84,7 +84,7 @@ export const UserIdSchema = z
   .string()
   .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Not a user id'));
 
-export const UserSchema = z
+export const UserSchema = /* @__PURE__ */ z
   .object({
     userId: z.string(),
     email: z.string(),
@@ -124,7 +124,7 @@ export const MembershipPatchSchema = z
 
 const TermsSchema = z.object({ role: z.enum(ROLES), organisationId: z.string(), enabled: z.boolean() });
 
-export const MembershipChangeSchema = z
+export const MembershipChangeSchema = /* @__PURE__ */ z
   .object({
     at: z.string(),
     userId: z.string(),

@@ -2,11 +2,11 @@ import * as z from './zod.ts';
 
 /** Reference data of the dispositif: who the centres, federations, funders and consultant firms are. */
 
-export const FederationSchema = z
+export const FederationSchema = /* @__PURE__ */ z
   .object({ id: z.string(), nom: z.string() })
   .register(z.globalRegistry, { id: 'Federation' });
 
-export const PartenaireSchema = z
+export const PartenaireSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     nom: z.string(),
@@ -14,11 +14,11 @@ export const PartenaireSchema = z
   })
   .register(z.globalRegistry, { id: 'Partenaire' });
 
-export const PrestataireSchema = z
+export const PrestataireSchema = /* @__PURE__ */ z
   .object({ id: z.string(), nom: z.string() })
   .register(z.globalRegistry, { id: 'Prestataire' });
 
-export const CentreSchema = z
+export const CentreSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     nom: z.string(),
@@ -30,7 +30,7 @@ export const CentreSchema = z
   })
   .register(z.globalRegistry, { id: 'Centre' });
 
-export const ReferentielSchema = z
+export const ReferentielSchema = /* @__PURE__ */ z
   .object({
     centres: z.array(CentreSchema),
     federations: z.array(FederationSchema),

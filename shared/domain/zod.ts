@@ -21,6 +21,13 @@ import en from 'zod/v4/locales/en.js';
  */
 mini.config(en());
 
+/*
+ * The schema of an answer (`CaseSchema`, `DocumentSchema`…) is built by a call annotated
+ * `@__PURE__`: mostly only the OpenAPI document and the TypeScript types read it, and its
+ * `.register(…)` and `.check(…)` are method calls a bundler must otherwise keep, with the schema,
+ * in every function that imports its module. Annotated, it is left out wherever nothing uses it.
+ */
+
 export * from 'zod/mini';
 
 /**
