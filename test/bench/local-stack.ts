@@ -2,14 +2,18 @@ import type { LocalStack } from '../../infra/local/stack.ts';
 
 /**
  * The local stack of a bench: the emulators on free ports behind the gateway, stopped with the
- * process. Imported lazily, so that a bench sets its environment (log level) before the handlers load.
+ * process (`consoleDist`: the console build it serves, web/dist when absent). Imported lazily, so that a bench sets its environment (log level) before the handlers load.
  */
-export async function startBenchStack(): Promise<LocalStack> {
+export async function startBenchStack({ consoleDist }: { consoleDist?: string } = {}): Promise<LocalStack> {
   const { freePort } = await import('../../infra/local/processes.ts');
   const { startLocalStack } = await import('../../infra/local/stack.ts');
   const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   console.log('Starting the local stack…');
-  const stack = await startLocalStack({ ports: { dynamodb, s3, ses, cognito }, gatewayPort: 0 });
+  const stack = await startLocalStack({
+    ports: { dynamodb, s3, ses, cognito },
+    gatewayPort: 0,
+    ...(consoleDist && { consoleDist }),
+  });
   process.on('exit', () => stack.killNow());
   return stack;
 }

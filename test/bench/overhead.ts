@@ -465,7 +465,7 @@ export async function measureOverhead({
   }
 }
 
-function print(f: OverheadFigures): void {
+export function printOverhead(f: OverheadFigures): void {
   console.log(
     `\nHandler overhead: real handler vs raw SDK, ${f.runs} interleaved pairs per route after ${f.warmup} warm-up pairs (${f.date})\n`,
   );
@@ -526,7 +526,7 @@ if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   let exitCode = 0;
   try {
     const figures = await measureOverhead({ runs, warmup });
-    print(figures);
+    printOverhead(figures);
     if (values.json) console.log(JSON.stringify(figures, null, 2));
   } catch (error) {
     exitCode = 1;

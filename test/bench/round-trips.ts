@@ -5,29 +5,72 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /** DynamoDB's JSON protocol names the operation of each request in this header. */
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 
-/** A GetItem of a membership (its key starts with `USER#`): who the caller is, not what it asked. */
+/** A GetItem of the caller's membership: who the caller is, not what it asked. */
 export const MEMBERSHIP_READ = 'GetItem (membership)';
 const MEMBERSHIP_HEADER = 'x-bench-membership-read';
 
 /**
- * Marks the requests of a DynamoDB client that read a membership, so that the wire counter tells
- * them apart: a header added before signing (DynamoDB Local ignores it). The bench runs the
- * handlers in its own process, so it can reach the client they share.
+ * Marks the requests of a DynamoDB client that read a membership (a GetItem of `USER#<sub>` /
+ * `MEMBERSHIP`), so that the wire counter tells them apart: a header added before signing
+ * (DynamoDB Local ignores it). The bench runs the handlers in its own process, so it can reach the
+ * client they share. With `callerSub`, only the caller's own membership is marked: the read of
+ * another user's membership (PATCH /admin/users/{userId}) is the route's, and a user's
+ * preferences (`USER#<sub>` / `PREFERENCES`) are never a membership read.
  */
-export function markMembershipReads(client: DynamoDBDocumentClient): void {
+export function markMembershipReads(
+  client: DynamoDBDocumentClient,
+  callerSub?: () => string | undefined,
+): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       const { input, request } = args as {
-        input: { Key?: unknown };
+        input: { Key?: { pk?: unknown; sk?: unknown } };
         request: { headers?: Record<string, string> };
       };
-      if (request.headers && JSON.stringify(input.Key ?? {}).includes('"USER#')) {
+      if (request.headers && isMembershipRead(input.Key, callerSub?.())) {
         request.headers[MEMBERSHIP_HEADER] = '1';
       }
       return next(args);
     },
     { step: 'build', name: 'benchMembershipReads' },
   );
+}
+
+/** A string attribute, plain (`'x'`) or marshalled (`{ S: 'x' }`, as the middleware sees it). */
+const stringOf = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : typeof (value as { S?: unknown } | undefined)?.S === 'string'
+      ? (value as { S: string }).S
+      : undefined;
+
+/** A GetItem key of a membership; of this caller's when `callerSub` is given. */
+export function isMembershipRead(
+  key: { pk?: unknown; sk?: unknown } | undefined,
+  callerSub?: string,
+): boolean {
+  const pk = stringOf(key?.pk);
+  if (stringOf(key?.sk) !== 'MEMBERSHIP' || !pk?.startsWith('USER#')) return false;
+  return callerSub === undefined || pk === `USER#${callerSub}`;
+}
+
+/** DynamoDB operations that read, and that write (a membership read counted apart, as neither). */
+export const READ_OPERATIONS = ['GetItem', 'BatchGetItem', 'TransactGetItems', 'Query', 'Scan'];
+export const WRITE_OPERATIONS = [
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+];
+
+/** A request's own DynamoDB round trips (membership reads apart), its reads and its writes. */
+export function ownRoundTrips(counts: Record<string, number>) {
+  const sum = (ops: string[]) => ops.reduce((n, op) => n + (counts[op] ?? 0), 0);
+  const total = Object.entries(counts)
+    .filter(([op]) => op !== MEMBERSHIP_READ)
+    .reduce((n, [, c]) => n + c, 0);
+  return { total, reads: sum(READ_OPERATIONS), writes: sum(WRITE_OPERATIONS) };
 }
 
 export interface RoundTrips {

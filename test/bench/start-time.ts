@@ -347,7 +347,7 @@ export async function measureStartTime({
   };
 }
 
-function print(f: StartTimeFigures): void {
+export function printStartTime(f: StartTimeFigures): void {
   console.log(
     `\nnpm start → first 200 of GET /health, ${f.runs} cold and ${f.runs} warm starts, interleaved (${f.date})\n`,
   );
@@ -390,7 +390,7 @@ if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   let exitCode = 0;
   try {
     const figures = await measureStartTime({ runs, pinConsole: values['pin-console'] });
-    print(figures);
+    printStartTime(figures);
     if (values.json) console.log(JSON.stringify(figures, null, 2));
   } catch (error) {
     exitCode = 1;
