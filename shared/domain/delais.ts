@@ -93,14 +93,22 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // An instant names its offset: a bare local time would be read in the process's zone.
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
-const PARIS = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Paris',
-  calendar: 'gregory',
-  numberingSystem: 'latn',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+let paris: Intl.DateTimeFormat | undefined;
+
+/**
+ * Made on first use: a formatter with a time zone takes ~15 ms to create (ICU loads the zone),
+ * which a function that never reads a day (most import this module through the configuration)
+ * should not pay at start.
+ */
+const parisFormat = () =>
+  (paris ??= new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Europe/Paris',
+    calendar: 'gregory',
+    numberingSystem: 'latn',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }));
 
 function toDate(instant: string | Date): Date {
   const date = typeof instant === 'string' && INSTANT.test(instant) ? new Date(instant) : instant;
@@ -112,7 +120,11 @@ function toDate(instant: string | Date): Date {
 
 /** The day in Europe/Paris of an instant (an ISO string with `Z` or an offset, or a Date). */
 export function parisDay(instant: string | Date): Day {
-  const parts = Object.fromEntries(PARIS.formatToParts(toDate(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    parisFormat()
+      .formatToParts(toDate(instant))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
