@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { logger } from '../../shared/logger.ts';
 import { markUndelivered, refOfTag } from '../../shared/notify/dispatch.ts';
-import { notifyDeps } from './notify-deps.ts';
+import { mailLog } from './mail-log-deps.ts';
 
 /**
  * SES's bounce and complaint events (its configuration set publishes them to SNS): the mail is
@@ -22,7 +22,7 @@ export async function handler(event: SNSEvent): Promise<void> {
       logger.info('SES event kept as is', { eventType: notice.eventType, tagged: Boolean(ref) });
       continue;
     }
-    await markUndelivered(notifyDeps.mails, ref, failure);
+    await markUndelivered(mailLog, ref, failure);
     logger.warn('Mail not delivered', { scope: ref.scope, failure });
   }
 }

@@ -3,12 +3,12 @@ import type { DailyJobDeps } from '../../shared/notify/daily-job.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
-import { createMailRepository } from '../../shared/store/mail-repository.ts';
 import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
 import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
 import { createSesMailer } from '../../shared/store/ses-mailer.ts';
+import { mailLog } from './mail-log-deps.ts';
 
-/** The composition root of the mail functions (dispatcher, sweep, daily job, bounces). */
+/** The composition root of the mail functions that send (dispatcher, sweep, daily job). */
 const db = createDocumentClient();
 const {
   TABLE_NAME,
@@ -24,7 +24,7 @@ const referentiel = createReferentielRepository(db, TABLE_NAME);
 const now = () => new Date();
 
 export const notifyDeps: DailyJobDeps = {
-  mails: createMailRepository(db, TABLE_NAME),
+  mails: mailLog,
   recipients: createMembershipRepository(db, TABLE_NAME),
   mailer: createSesMailer({
     from: MAIL_FROM,
