@@ -16,6 +16,7 @@ import {
   StaleVersionError,
 } from '../domain/errors.ts';
 import { chainEvent } from '../domain/history-chain.ts';
+import { processCaseTurns } from './case-turns.ts';
 import { DEFAULT_CONTENTION, pauseBeforeRetry } from './contention.ts';
 import { factsFor, unknownFicheReferences } from './facts.ts';
 import { answerOfFirst, checkIdempotency, idempotencyRecord } from './idempotency.ts';
@@ -62,6 +63,8 @@ export function readsForChange(
  * 5. on a lost race: 412 with If-Match, else start again from 2 on the case as the refusal
  *    returned it (404 once it is no longer visible), after a pause that grows with each loss
  *    (capped exponential backoff with full jitter), within a time budget (then 409)
+ * Steps 2 to 5 run in this case's turn (case-turns.ts): the writers of one case in one process
+ * wait in line, each starting from what the one before committed, instead of racing.
  */
 export async function changeCase(
   deps: CaseDeps,
@@ -75,28 +78,42 @@ export async function changeCase(
   if (idempotency.kind === 'replayed') return idempotency.answer;
 
   const contention = deps.contention ?? DEFAULT_CONTENTION;
-  const started = Date.now();
-  let current = found;
-  for (let attempt = 0; ; attempt++) {
-    const now = deps.now();
-    const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });
-    const tried = Date.now();
-    const result = await deps.cases.commit({
-      ...change,
-      idempotency: idempotencyRecord(idempotency.claim, answer, now),
-    });
-    if (result.outcome === 'committed') return answer;
-    if (result.outcome === 'idempotency-conflict') return answerOfFirst(deps, caller, idempotency.claim);
-    if (ifMatch !== undefined) {
-      throw new StaleVersionError('The case changed while this request was processed.');
+  const turns = deps.turns ?? processCaseTurns;
+  const key = `${caller.tenant}#${found.record.id}`;
+  return turns.take(key, async (latest) => {
+    const started = Date.now();
+    // A writer of this process committed since the case was read: start from what it left.
+    let current = latest && latest.version > found.record.version ? seen(caller, found, latest) : found;
+    for (let attempt = 0; ; attempt++) {
+      const now = deps.now();
+      const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });
+      const tried = Date.now();
+      const result = await deps.cases.commit({
+        ...change,
+        idempotency: idempotencyRecord(idempotency.claim, answer, now),
+      });
+      if (result.outcome === 'committed') return { value: answer, committed: change.record };
+      if (result.outcome === 'idempotency-conflict') {
+        return { value: await answerOfFirst<CaseView>(deps, caller, idempotency.claim) };
+      }
+      if (ifMatch !== undefined) {
+        throw new StaleVersionError('The case changed while this request was processed.');
+      }
+      const commitMs = Date.now() - tried;
+      const paused = await pauseBeforeRetry(attempt, started, contention, commitMs);
+      if (paused === undefined) throw new NotPossibleNowError('Too many concurrent changes; try again.');
+      // The case the refusal returned is as fresh as a read only if the pause was shorter than a
+      // commit: after a longer one, other writers have most likely moved it on, so read it again.
+      current = await againstFresh(deps, caller, current, paused <= commitMs ? result.current : undefined);
     }
-    const commitMs = Date.now() - tried;
-    const paused = await pauseBeforeRetry(attempt, started, contention, commitMs);
-    if (paused === undefined) throw new NotPossibleNowError('Too many concurrent changes; try again.');
-    // The case the refusal returned is as fresh as a read only if the pause was shorter than a
-    // commit: after a longer one, other writers have most likely moved it on, so read it again.
-    current = await againstFresh(deps, caller, current, paused <= commitMs ? result.current : undefined);
-  }
+  });
+}
+
+/** The case found, as a newer record of it stands for the caller (404 once it no longer sees it). */
+function seen(caller: Caller, found: VisibleCase, record: CaseRecord): VisibleCase {
+  const relation = relationTo(caller, record);
+  if (!relation) throw new NotFoundError(`No case ${found.record.id}.`);
+  return { ...found, record, relation };
 }
 
 /**
@@ -110,12 +127,9 @@ async function againstFresh(
   previous: VisibleCase,
   returned: CaseRecord | undefined,
 ): Promise<VisibleCase> {
+  if (returned) return seen(caller, previous, returned);
   const { document } = previous;
-  if (!returned)
-    return { ...(await visibleCase(deps, caller, previous.record.id)), ...(document && { document }) };
-  const relation = relationTo(caller, returned);
-  if (!relation) throw new NotFoundError(`No case ${previous.record.id}.`);
-  return { record: returned, relation, ...(document && { document }) };
+  return { ...(await visibleCase(deps, caller, previous.record.id)), ...(document && { document }) };
 }
 
 /**

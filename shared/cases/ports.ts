@@ -4,6 +4,7 @@ import type { CaseRecord, HistoryEvent } from '../domain/case.ts';
 import type { Delais } from '../domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import type { Referentiel } from '../domain/referentiel.ts';
+import type { CaseTurns } from './case-turns.ts';
 import type { Contention } from './contention.ts';
 
 /**
@@ -214,6 +215,8 @@ export interface CaseDeps extends CaseIds {
   cursorSecret: string;
   /** How a change that lost a race waits and when it gives up (shared/cases/contention.ts). */
   contention?: Contention;
+  /** The line the writers of a case wait in within this process (case-turns.ts; by default the process's). */
+  turns?: CaseTurns;
 }
 
 /** What the document use cases take besides: the object storage (only their functions load it). */

@@ -1,4 +1,5 @@
 import { seedReferentiel } from '../../infra/local/seed-data.ts';
+import { createCaseTurns } from '../../shared/cases/case-turns.ts';
 import type {
   AccessLogPage,
   AccessLogPosition,
@@ -310,5 +311,7 @@ export function memoryCaseDeps(store: MemoryCaseStore, now: Clock): DocumentDeps
     newDocumentId: () => next('d'),
     delais: DEFAULT_DELAIS,
     cursorSecret: 'unit-test-cursor-secret',
+    // A line of writers of each test's own: a test that fails mid-change leaves no other waiting.
+    turns: createCaseTurns(),
   };
 }

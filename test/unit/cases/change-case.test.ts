@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCaseTurns } from '../../../shared/cases/case-turns.ts';
 import { type ChangeRequest, changeCase } from '../../../shared/cases/change-case.ts';
 import type { CaseDeps } from '../../../shared/cases/ports.ts';
 import { visibleCase } from '../../../shared/cases/visible-case.ts';
@@ -63,10 +64,11 @@ async function change(
   as: Actor,
   caseId: string,
   request: Omit<ChangeRequest, 'caller' | 'found' | 'request'>,
+  using: CaseDeps = deps,
 ) {
   const who = caller(as);
-  const found = await visibleCase(deps, who, caseId);
-  return changeCase(deps, {
+  const found = await visibleCase(using, who, caseId);
+  return changeCase(using, {
     caller: who,
     found,
     ...request,
@@ -173,6 +175,24 @@ describe('a change that loses a race', () => {
     expect(answer.version).toBe(record.version + 2);
   });
 
+  it('is not run at all between two writers of one process: they take turns, each committing at its first try', async () => {
+    const record = consulted();
+    store.put(record);
+
+    const [caf, etat] = await Promise.all([
+      change(actors.caf13, record.id, { body: { type: 'GIVE_AVIS', avis: 'favorable' } }),
+      change(actors.etat, record.id, { body: { type: 'GIVE_AVIS', avis: 'defavorable' } }),
+    ]);
+
+    expect([caf.version, etat.version]).toEqual([record.version + 1, record.version + 2]);
+    expect(store.calls).toMatchObject({ commit: 2, committed: 2 });
+    const stored = (await store.get('caf13', record.id)) as CaseRecord;
+    expect(stored.context.avis).toMatchObject({
+      etat: { avis: 'defavorable' },
+      caf13: { avis: 'favorable' },
+    });
+  });
+
   it('gives up with a 409 once its time budget is spent, having changed nothing', async () => {
     const record = consulted();
     store.put(record);
@@ -247,7 +267,11 @@ describe('a change sent with an Idempotency-Key', () => {
     store.put(record);
     let winner: unknown;
     store.beforeCommit = async () => {
-      winner = await change(actors.caf13, record.id, avis('favorable'));
+      // A request in another process (its own line of writers) that commits first.
+      winner = await change(actors.caf13, record.id, avis('favorable'), {
+        ...deps,
+        turns: createCaseTurns(),
+      });
     };
 
     const loser = await change(actors.caf13, record.id, avis('favorable'));
