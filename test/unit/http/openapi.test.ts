@@ -31,7 +31,7 @@ describe('the OpenAPI document', () => {
   it('is the committed docs/openapi.json, which GET /openapi.json serves (a change to the API shows in review)', async () => {
     await expect(
       `${JSON.stringify(document, null, 2)}\n`,
-      'docs/openapi.json is not the document the route table makes: `npx vitest run -u test/unit/http/openapi.test.ts` writes it again',
+      'docs/openapi.json is not the document the route table makes: `npx vitest run test/unit/http/openapi.test.ts -u` writes it again',
     ).toMatchFileSnapshot('../../../docs/openapi.json');
   });
 });
