@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundlingOf, esbuildOptionsOf, functionEntries } from '../../infra/stacks/bundling.ts';
+import { routeList } from '../../shared/http/routes.ts';
+import { bundleOutput, packageOf, sdkClientsOf } from '../bench/bundles.ts';
+
+/**
+ * What each function of the stack carries, bundled with the stack's own settings: only what its
+ * routes use (the figures are test/bench/bundles.ts's; these are the lines not to cross again).
+ */
+const repoRoot = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'renfort-function-bundles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Bundle {
+  clients: string[];
+  packages: Set<string>;
+  files: Set<string>;
+}
+const bundles = new Map<string, Bundle>();
+
+beforeAll(async () => {
+  const entries = functionEntries(routeList, repoRoot, join(dir, 'entries'));
+  await Promise.all(
+    entries.map(async ({ name, entry }) => {
+      const options = esbuildOptionsOf(bundlingOf(repoRoot), {
+        entry,
+        outdir: join(dir, name),
+        projectRoot: repoRoot,
+      });
+      const { metafile } = await build({ ...options, write: false });
+      const used = Object.entries(bundleOutput(metafile).inputs).filter(([, i]) => i.bytesInOutput > 0);
+      bundles.set(name, {
+        clients: sdkClientsOf(metafile),
+        packages: new Set(used.map(([path]) => packageOf(path)).filter((p) => p !== undefined)),
+        files: new Set(used.map(([path]) => path).filter((path) => !path.includes('node_modules'))),
+      });
+    }),
+  );
+}, 120_000);
+
+const of = (name: string) => bundles.get(name) as Bundle;
+
+describe('the functions’ bundles', () => {
+  it('build the OpenAPI document in none: it is docs/openapi.json, served as a file', () => {
+    for (const [name, bundle] of bundles) {
+      expect(bundle.packages.has('zod-openapi'), name).toBe(false);
+      expect(bundle.files.has('shared/http/route-docs.ts'), name).toBe(false);
+      expect(bundle.files.has('shared/http/openapi.ts'), name).toBe(false);
+    }
+    expect(of('public').files).toContain('docs/openapi.json');
+  });
+
+  it('give the public routes and the fallback no SDK client, and the fallback no schema of the table', () => {
+    expect(of('public').clients).toEqual([]);
+    expect(of('fallback').clients).toEqual([]);
+    expect(of('fallback').packages.has('zod')).toBe(false);
+    expect(of('fallback').files.has('shared/http/routes.ts')).toBe(false);
+  });
+
+  it('give each SDK client only to the functions whose routes use it', () => {
+    const holders = (client: string) =>
+      [...bundles].filter(([, bundle]) => bundle.clients.includes(client)).map(([name]) => name);
+    expect(holders('@aws-sdk/client-s3')).toEqual(['documents']);
+    expect(holders('@aws-sdk/client-cognito-identity-provider')).toEqual(['admin']);
+    expect(holders('@aws-sdk/client-ses').sort()).toEqual(['mail-daily-job', 'mail-dispatch', 'mail-sweep']);
+  });
+
+  it('leave out the state machine where no route runs it', () => {
+    const withMachine = [...bundles]
+      .filter(([, bundle]) => bundle.packages.has('xstate'))
+      .map(([name]) => name);
+    expect(withMachine).toEqual(['cases']);
+  });
+});
