@@ -8,7 +8,7 @@ import * as z from '../shared/domain/zod.ts';
 const event = <T extends CaseEventType, S extends z.core.$ZodLooseShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...shape }).register(z.globalRegistry, { id: `${type}_event` });
 
-export const CaseEventBodySchema = z
+export const CaseEventBodySchema = /* @__PURE__ */ z
   .discriminatedUnion('type', [
     event('SUBMIT_FICHE', {}),
     event('REQUEST_COMPLEMENT', { message: text() }),
@@ -40,7 +40,7 @@ export const CaseEventBodySchema = z
 export type CaseEventBody = z.infer<typeof CaseEventBodySchema>;
 
 /** The event types, in the schema's order (a unit test checks they are the domain's, all of them). */
-export const SCHEMA_EVENT_TYPES = CaseEventBodySchema._zod.def.options.flatMap(
+export const SCHEMA_EVENT_TYPES = /* @__PURE__ */ CaseEventBodySchema._zod.def.options.flatMap(
   (o) => o.shape.type._zod.def.values,
 );
 

@@ -4,7 +4,9 @@ import * as z from './zod.ts';
 export const DOCUMENT_KINDS = ['piece_jointe', 'rapport', 'compte_rendu'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export const DocumentIdSchema = z.string().check(z.regex(/^d-[0-9a-z]{26}$/, 'Not a document id'));
+export const DocumentIdSchema = /* @__PURE__ */ z
+  .string()
+  .check(z.regex(/^d-[0-9a-z]{26}$/, 'Not a document id'));
 
 /** A document of a case, as stored. The file itself is in S3 under `key`. */
 export interface DocumentRecord {
@@ -36,7 +38,7 @@ export interface DocumentRecord {
 /** Half of a UTF-16 pair on its own: no character at all, and unencodable in a header. */
 export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const NewDocumentSchema = z
+export const NewDocumentSchema = /* @__PURE__ */ z
   .strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     /** Metadata only: the key never contains it, so any name is harmless. */

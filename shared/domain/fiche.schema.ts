@@ -10,7 +10,7 @@ export const DOMAINES = [
   'autre',
 ] as const;
 
-export const DemandeurDraftSchema = z
+export const DemandeurDraftSchema = /* @__PURE__ */ z
   .strictObject({
     nom: z.optional(text()),
     qualite: z.optional(text()),
@@ -25,7 +25,7 @@ export const DemandeurDraftSchema = z
  * The fiche d'information as stored and as `PUT /cases/{id}/fiche` takes it: every field
  * optional while the case is a draft. SUBMIT_FICHE then requires the complete fiche.
  */
-export const FicheDraftSchema = z
+export const FicheDraftSchema = /* @__PURE__ */ z
   .strictObject({
     nature: z.optional(z.enum(NATURES)),
     domaines: z.optional(

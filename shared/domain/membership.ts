@@ -80,7 +80,7 @@ export function organisationFits(
 export const isEnabledCoordinateur = (terms: MembershipTerms | undefined) =>
   terms?.role === 'coordinateur' && terms.enabled;
 
-export const UserIdSchema = z
+export const UserIdSchema = /* @__PURE__ */ z
   .string()
   .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Not a user id'));
 
@@ -100,7 +100,7 @@ export type UserView = z.infer<typeof UserSchema>;
 /** A membership as the administration shows it (the schema keeps only its fields). */
 export const userView = (membership: Membership): UserView => UserSchema.parse(membership);
 
-export const InvitationSchema = z
+export const InvitationSchema = /* @__PURE__ */ z
   .strictObject({
     // Cognito takes usernames of at most 128 characters.
     email: z
@@ -111,7 +111,7 @@ export const InvitationSchema = z
   })
   .register(z.globalRegistry, { id: 'Invitation' });
 
-export const MembershipPatchSchema = z
+export const MembershipPatchSchema = /* @__PURE__ */ z
   .strictObject({
     role: z.optional(z.enum(ROLES)),
     organisationId: z.optional(refId()),

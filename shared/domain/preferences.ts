@@ -7,7 +7,7 @@ import * as z from './zod.ts';
  */
 export const INFORMATION_DELIVERIES = ['immediate', 'daily_digest'] as const;
 
-export const PreferencesSchema = z
+export const PreferencesSchema = /* @__PURE__ */ z
   .strictObject({
     information: z.enum(INFORMATION_DELIVERIES, { error: 'Expected immediate or daily_digest' }),
     action: z.optional(

@@ -22,10 +22,12 @@ import en from 'zod/v4/locales/en.js';
 mini.config(en());
 
 /*
- * The schema of an answer (`CaseSchema`, `DocumentSchema`…) is built by a call annotated
- * `@__PURE__`: mostly only the OpenAPI document and the TypeScript types read it, and its
- * `.register(…)` and `.check(…)` are method calls a bundler must otherwise keep, with the schema,
- * in every function that imports its module. Annotated, it is left out wherever nothing uses it.
+ * A schema declared at a module's top level with a method in its chain (`.check(…)`,
+ * `.register(…)`) is built by a call annotated `@__PURE__`. Without it a bundler must keep the
+ * call, with the schema and all it names, in every function that imports the module, whether it
+ * parses with it or not (the mail functions parse no request; most functions send few of the
+ * answers). Building a schema has no effect but its entry in the registry, which only the
+ * OpenAPI document reads: annotated, it is left out wherever nothing uses it.
  */
 
 export * from 'zod/mini';
