@@ -2,9 +2,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Membership } from '../../shared/domain/membership.ts';
+import type { Preferences } from '../../shared/domain/preferences.ts';
 import { logger } from '../../shared/logger.ts';
 import { dispatchOutbox } from '../../shared/notify/dispatch.ts';
-import type { NotifyDeps } from '../../shared/notify/ports.ts';
+import type { NotifyDeps, Recipients } from '../../shared/notify/ports.ts';
 import { outboxItemOf } from '../../shared/store/mail-repository.ts';
 
 /** Whether a stream record is a new outbox item (the only records the dispatcher acts on). */
@@ -20,11 +22,11 @@ export function isNewOutboxItem(record: DynamoDBRecord): boolean {
  */
 export function streamHandlerOf(deps: NotifyDeps) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const recordHandler = async (record: DynamoDBRecord) => {
+  const recordHandlerOf = (batchDeps: NotifyDeps) => async (record: DynamoDBRecord) => {
     if (!isNewOutboxItem(record)) return;
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
     const item = outboxItemOf(unmarshall(image));
-    const outcome = await dispatchOutbox(deps, item);
+    const outcome = await dispatchOutbox(batchDeps, item);
     logger.info('Outbox item dispatched', {
       caseId: item.caseId,
       event: item.notification.template,
@@ -33,6 +35,33 @@ export function streamHandlerOf(deps: NotifyDeps) {
       digest: outcome.digest.length,
     });
   };
-  return (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  return (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    // Every record of a batch was committed before the batch was read: one reading of the
+    // recipients, made now, is as recent as the changes it serves (a burst of avis reads the
+    // memberships once per batch instead of once per avis).
+    const batchDeps = { ...deps, recipients: readOncePerBatch(deps.recipients) };
+    return processPartialResponse(event, recordHandlerOf(batchDeps), processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+  };
+}
+
+/** The recipients, each question asked once (a failed answer is asked again). */
+export function readOncePerBatch(recipients: Recipients): Recipients {
+  const members = new Map<string, Promise<Membership[]>>();
+  const preferences = new Map<string, Promise<Map<string, Preferences>>>();
+  const once = <T>(answers: Map<string, Promise<T>>, key: string, ask: () => Promise<T>) => {
+    const known = answers.get(key);
+    if (known) return known;
+    const answer = ask();
+    answers.set(key, answer);
+    answer.catch(() => answers.delete(key));
+    return answer;
+  };
+  return {
+    members: (tenant) => once(members, tenant, () => recipients.members(tenant)),
+    preferences: (userIds) =>
+      once(preferences, [...userIds].sort().join(','), () => recipients.preferences(userIds)),
+  };
 }

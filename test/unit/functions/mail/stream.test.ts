@@ -135,3 +135,46 @@ describe('bounces', () => {
     expect(failureOf({ eventType: 'Delivery' })).toBeUndefined();
   });
 });
+
+describe('the recipients of a batch', () => {
+  it('are read once for the whole batch, and read again for the next batch', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const { handler, deps } = setup();
+    const asked = { members: 0, preferences: 0 };
+    const { members, preferences } = deps.recipients;
+    deps.recipients.members = (tenant) => {
+      asked.members += 1;
+      return members(tenant);
+    };
+    deps.recipients.preferences = (userIds) => {
+      asked.preferences += 1;
+      return preferences(userIds);
+    };
+
+    await handler(batch(insert(item(2), '100'), insert(item(3), '200'), insert(item(4), '300')), context);
+    expect(asked).toEqual({ members: 1, preferences: 1 });
+    await handler(batch(insert(item(5), '400')), context);
+
+    expect(asked).toEqual({ members: 2, preferences: 2 });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(8);
+  });
+
+  it('are not kept when the reading failed: the records that waited on it fail, and their retry reads again', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const { handler, deps } = setup();
+    const { members } = deps.recipients;
+    let calls = 0;
+    deps.recipients.members = (tenant) => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new Error('throttled')) : members(tenant);
+    };
+
+    const first = await handler(batch(insert(item(2), '100'), insert(item(3), '200')), context);
+    const retry = await handler(batch(insert(item(2), '100'), insert(item(3), '200')), context);
+
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }, { itemIdentifier: '200' }] });
+    expect(retry).toEqual({ batchItemFailures: [] });
+    expect(calls).toBe(2);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(4);
+  });
+});
