@@ -122,6 +122,19 @@ const TENANTS = ['caf13'];
  * Renfort on AWS: the same handlers as the local stack, behind an HTTP API whose JWT
  * authorizer trusts the Cognito user pool; one table, one encrypted bucket, SES for mail.
  */
+/**
+ * Memory of each function, chosen from measurement (README, Performance: `npm run bench:memory`
+ * and `npm run bench:bundles`). Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB)
+ * and these handlers are CPU-bound: a cold start is the bundle's import, about 0.1 s of CPU here,
+ * and a warm request 2 to 5 ms of CPU around 2 to 11 ms of waits on DynamoDB.
+ * - API functions, 1,024 MB: someone waits on each answer, and with a few dozen cases most
+ *   requests meet a cold container; its import takes 1.7 times its CPU time, not 3.5 times at
+ *   512 MB, for a cost per request about 40 % higher on a bill that stays negligible.
+ * - Public and fallback, 256 MB: no SDK, nothing to import but the answer.
+ * - Mail functions, 512 MB: nobody waits on them; their time is SES's and DynamoDB's.
+ */
+const MEMORY_MB = { api: 1024, public: 256, mail: 512 } as const;
+
 export class RenfortStack extends Stack {
   /** The API's functions: one per route group, and the fallback. */
   readonly functions = new Map<string, NodejsFunction>();
@@ -331,13 +344,13 @@ export class RenfortStack extends Stack {
     const fn = (
       name: string,
       entry: string,
-      options: { timeout?: Duration; environment?: Record<string, string> } = {},
+      options: { timeout?: Duration; environment?: Record<string, string>; memoryMb?: number } = {},
     ) => {
       const f = new NodejsFunction(this, `Fn-${name}`, {
         entry,
         runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
-        memorySize: 512,
+        memorySize: options.memoryMb ?? MEMORY_MB.api,
         timeout: options.timeout ?? Duration.seconds(10),
         tracing: Tracing.ACTIVE,
         logGroup: new LogGroup(this, `Logs-${name}`, { retention: RetentionDays.SIX_MONTHS }),
@@ -411,7 +424,7 @@ export class RenfortStack extends Stack {
     };
 
     for (const [group, entry] of entries) {
-      const f = fn(group, entry);
+      const f = fn(group, entry, { memoryMb: group === 'public' ? MEMORY_MB.public : MEMORY_MB.api });
       this.functions.set(group, f);
       const members = routes.filter((r) => r.group === group);
       for (const permission of new Set(members.flatMap((r) => r.permissions))) grants[permission](f);
@@ -426,7 +439,9 @@ export class RenfortStack extends Stack {
       }
     }
     // Paths outside the table, and known paths with another method: 404 / 405 as problem+json.
-    const fallback = fn('fallback', writeFallbackEntry(routes, repoRoot, stackEntriesDir(repoRoot)));
+    const fallback = fn('fallback', writeFallbackEntry(routes, repoRoot, stackEntriesDir(repoRoot)), {
+      memoryMb: MEMORY_MB.public,
+    });
     this.functions.set('fallback', fallback);
     new HttpRoute(this, 'Route-default', {
       httpApi: api,
@@ -491,6 +506,7 @@ export class RenfortStack extends Stack {
     };
     const mailFn = (name: MailFunction, timeout: Duration) => {
       const f = fn(`mail-${name}`, mailEntry(repoRoot, name), {
+        memoryMb: MEMORY_MB.mail,
         timeout,
         environment: mailEnvironment,
       });

@@ -68,6 +68,15 @@ describe('the CDK stack', () => {
     );
   });
 
+  it('sizes the memory of each function as measured: 1,024 MB where someone waits, 256 MB for the public and fallback, 512 MB for mail', () => {
+    const memoryOf = (f: unknown) =>
+      template.toJSON().Resources[idOf(f as IConstruct)]?.Properties.MemorySize as number | undefined;
+    for (const [group, f] of stack.functions) {
+      expect(memoryOf(f), group).toBe(group === 'public' || group === 'fallback' ? 256 : 1024);
+    }
+    for (const [name, f] of stack.mailFunctions) expect(memoryOf(f), name).toBe(512);
+  });
+
   it('grants a group only what its routes declare: the public group reads no table', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const statementsOf = (group: string) =>
