@@ -129,6 +129,19 @@ export const PART_LIST: Part[] = [
     },
   },
   {
+    name: 'memory',
+    what: 'each API function’s handler CPU per call, and its time modelled at 512, 1,024 and 1,769 MB',
+    stack: 'its own local stack (handlers called in process, no HTTP; mail functions stopped)',
+    runs: { what: 'calls per route', full: 100, quick: 10 },
+    async measure(o) {
+      const { measureHandlerCpu } = await import('./memory.ts');
+      return measureHandlerCpu({ runs: runsOf(this, o) as number });
+    },
+    print(figures) {
+      return import('./memory.ts').then(({ memoryTable }) => console.log(memoryTable(figures as never)));
+    },
+  },
+  {
     name: 'start',
     what: '`npm start` command to first 200 of /health, cold and warm data folder',
     stack: 'no bench stack: npm start itself, on temporary data folders and free ports',

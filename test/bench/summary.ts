@@ -5,6 +5,7 @@ import type { ConsoleFigures } from './console.ts';
 import type { ContentionFigures } from './contention.ts';
 import type { MeasuredOperation, RoundTripFigures } from './lifecycle.ts';
 import type { MailDelayFigures } from './mail-delay.ts';
+import type { MemoryFigures } from './memory.ts';
 import type { ListingFigures } from './overdue.ts';
 import type { OverheadFigures } from './overhead.ts';
 import { MEMBERSHIP_READ } from './round-trips.ts';
@@ -382,6 +383,23 @@ export function consoleRows(f: ConsoleFigures | undefined, why = 'not measured')
   ];
 }
 
+// ----- memory -----
+
+/** Handler CPU per call and the call's modelled time at each size (no target: it informs the sizes). */
+export function memoryRows(f: MemoryFigures | undefined, why = 'not measured'): SummaryRow[] {
+  if (!f) return [missing('memory', 'handler CPU per call', why)];
+  return f.handlers.map((h) => ({
+    part: 'memory',
+    figure: `${h.group} ${h.route}: CPU per call (p50)`,
+    value: h.cpuMs.p50,
+    measured: `${h.cpuMs.p50.toFixed(2)} ms CPU of ${h.wallMs.p50.toFixed(2)} ms; at ${Object.entries(
+      h.atSizeMs,
+    )
+      .map(([mb, ms]) => `${mb} MB ${ms.toFixed(1)} ms`)
+      .join(', ')}`,
+  }));
+}
+
 // ----- all parts -----
 
 export const PARTS = [
@@ -391,6 +409,7 @@ export const PARTS = [
   'bundles',
   'contention',
   'mail',
+  'memory',
   'start',
   'console',
 ] as const;
@@ -405,6 +424,7 @@ const BUILDERS: Record<PartName, (figures: never, why?: string) => SummaryRow[]>
   mail: mailRows,
   start: startRows,
   console: consoleRows,
+  memory: memoryRows,
 };
 
 /** The rows of one part: from its figures, or, when it gave none, its figures each missing. */
