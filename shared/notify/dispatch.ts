@@ -121,10 +121,9 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
   const { facts } = item;
   const plans = plannedMails(item.notification, facts);
   const prefix = outboxSlotPrefix(item);
-  const [members, input, recorded] = await Promise.all([
+  const [members, input] = await Promise.all([
     deps.recipients.members(item.tenant),
     caseMailInput(deps, facts),
-    deps.mails.recorded(item.tenant, item.caseId, prefix),
   ]);
   const lines = plans.flatMap((plan) =>
     membersOf(members, plan.audience, facts)
@@ -133,20 +132,19 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
   );
   const informed = lines.filter((l) => l.plan.digestible).map((l) => l.member.userId);
   const preferences = await deps.recipients.preferences([...new Set(informed)]);
-  const existing = new Map(recorded.map((mail) => [mail.slot, mail]));
 
+  // Each mail is recorded under a slot of its own. A slot already taken (the stream's retry, the
+  // sweep, a concurrent run) holds the mail as that run left it: those are read once, then sent or
+  // counted as they stand (a claim keeps two runs from sending one mail). The first delivery of
+  // an item, the usual case, reads nothing.
   const mails: MailRecord[] = [];
+  const taken: string[] = [];
   for (const { plan, member } of lines) {
     const ref = {
       tenant: item.tenant,
       scope: item.caseId,
       slot: `${prefix}${plan.templateId}#${member.userId}`,
     };
-    const known = existing.get(ref.slot);
-    if (known) {
-      mails.push(known);
-      continue;
-    }
     const forDigest = plan.digestible && preferences.get(member.userId)?.information === 'daily_digest';
     const mail = caseMail(
       ref,
@@ -157,8 +155,17 @@ export async function dispatchOutbox(deps: NotifyDeps, item: OutboxItem): Promis
       item.createdAt,
       forDigest ? { audience: plan.audience, facts } : undefined,
     );
-    // Recorded by a concurrent run meanwhile: that run sends it.
     if (await deps.mails.record(mail)) mails.push(mail);
+    else taken.push(ref.slot);
+  }
+  if (taken.length > 0) {
+    const recorded = new Map(
+      (await deps.mails.recorded(item.tenant, item.caseId, prefix)).map((mail) => [mail.slot, mail]),
+    );
+    for (const slot of taken) {
+      const known = recorded.get(slot);
+      if (known) mails.push(known);
+    }
   }
   const outcome = await sendAll(deps, mails);
   const settled =

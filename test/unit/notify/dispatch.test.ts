@@ -189,6 +189,27 @@ describe('the dispatcher', () => {
     expect(log.pendingOutboxItems()).toEqual([]);
   });
 
+  it('reads no mail log on an item’s first delivery, and reads it once on a redelivery, sending nothing twice', async () => {
+    const { deps, log, recording } = memoryNotifyDeps(clock());
+    const [item] = submitted().items as [OutboxItem];
+    log.enqueue(item);
+    let reads = 0;
+    const recorded = deps.mails.recorded;
+    deps.mails.recorded = (...args) => {
+      reads += 1;
+      return recorded(...args);
+    };
+
+    await dispatchOutbox(deps, item);
+    expect(reads).toBe(0);
+    const again = await dispatchOutbox(deps, item);
+
+    expect(reads).toBe(1);
+    expect(again.sent).toHaveLength(0);
+    expect(again.settled).toHaveLength(2);
+    expect(recording.sent).toHaveLength(2);
+  });
+
   it('sends at most one duplicate after a crash between sending and marking sent', async () => {
     const time = clock();
     const { deps, log, recording } = memoryNotifyDeps(time);
