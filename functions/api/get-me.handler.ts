@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 
 export const handler = apiHandler(routes.getMe, async ({ caller }) => ({
   body: { sub: caller.sub, email: caller.email, role: caller.role, organisationId: caller.organisationId },

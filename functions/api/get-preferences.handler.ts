@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { getPreferences } from '../../shared/users/preferences.ts';
 import { preferenceDeps } from './preference-deps.ts';
 

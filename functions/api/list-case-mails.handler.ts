@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { caseMails } from '../../shared/notify/case-mails.ts';
 import { caseDeps, mailLog } from './case-deps.ts';
 

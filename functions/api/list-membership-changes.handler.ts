@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { membershipJournal, requireCoordinateur } from '../../shared/users/admin-users.ts';
 import { userDeps } from './user-deps.ts';
 

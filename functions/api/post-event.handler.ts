@@ -2,7 +2,7 @@ import { changeCase, readsForChange } from '../../shared/cases/change-case.ts';
 import type { CaseReadExtras } from '../../shared/cases/ports.ts';
 import { visibleCase } from '../../shared/cases/visible-case.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { caseDeps } from './case-deps.ts';
 
 export const handler = apiHandler(routes.postEvent, async ({ caller, params, input }) => {

@@ -1,7 +1,7 @@
 import { changeCase } from '../../shared/cases/change-case.ts';
 import { visibleCase } from '../../shared/cases/visible-case.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { caseDeps } from './case-deps.ts';
 
 export const handler = apiHandler(routes.putFiche, async ({ caller, params, input }) => {

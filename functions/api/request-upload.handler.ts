@@ -1,7 +1,7 @@
 import { requestUpload } from '../../shared/cases/documents.ts';
 import { visibleCase } from '../../shared/cases/visible-case.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { routes } from '../../shared/http/routes.ts';
+import * as routes from '../../shared/http/routes.ts';
 import { documentDeps } from './document-deps.ts';
 
 export const handler = apiHandler(routes.requestUpload, async ({ caller, params, input }) => {

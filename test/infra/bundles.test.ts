@@ -69,6 +69,13 @@ describe('the functions’ bundles', () => {
     expect(holders('@aws-sdk/client-ses').sort()).toEqual(['mail-daily-job', 'mail-dispatch', 'mail-sweep']);
   });
 
+  it('carry the request schemas of their own routes only (the fiche and the events: cases)', () => {
+    for (const file of ['workflows/case-events.schema.ts', 'shared/domain/fiche.schema.ts']) {
+      const holders = [...bundles].filter(([, bundle]) => bundle.files.has(file)).map(([name]) => name);
+      expect(holders, file).toEqual(['cases']);
+    }
+  });
+
   it('leave out the state machine where no route runs it', () => {
     const withMachine = [...bundles]
       .filter(([, bundle]) => bundle.packages.has('xstate'))
