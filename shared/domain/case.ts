@@ -116,9 +116,9 @@ export interface HistoryEvent {
   hash: string;
 }
 
-export const CaseIdSchema = /* @__PURE__ */ z.string().check(z.regex(/^c-[0-9a-z]{26}$/, 'Not a case id'));
+export const CaseIdSchema = z.string().check(z.regex(/^c-[0-9a-z]{26}$/, 'Not a case id'));
 
-export const CaseStatusSchema = z.enum(CASE_STATUSES);
+export const CaseStatusSchema = /* @__PURE__ */ z.enum(CASE_STATUSES);
 
 export const AvisViewSchema = z.object({
   partenaireId: z.string(),

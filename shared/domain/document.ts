@@ -4,9 +4,7 @@ import * as z from './zod.ts';
 export const DOCUMENT_KINDS = ['piece_jointe', 'rapport', 'compte_rendu'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export const DocumentIdSchema = /* @__PURE__ */ z
-  .string()
-  .check(z.regex(/^d-[0-9a-z]{26}$/, 'Not a document id'));
+export const DocumentIdSchema = z.string().check(z.regex(/^d-[0-9a-z]{26}$/, 'Not a document id'));
 
 /** A document of a case, as stored. The file itself is in S3 under `key`. */
 export interface DocumentRecord {

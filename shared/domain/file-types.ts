@@ -14,7 +14,7 @@ const startsWith = (bytes: Uint8Array, prefix: number[], offset = 0) =>
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 
 /** OpenDocument files are zips whose first entry is an uncompressed `mimetype` holding the type. */
-const openDocument = (mime: string) => (bytes: Uint8Array) =>
+const openDocument = /* @__NO_SIDE_EFFECTS__ */ (mime: string) => (bytes: Uint8Array) =>
   startsWith(bytes, ZIP) && startsWith(bytes, ascii(`mimetype${mime}`), 30);
 
 /** Plain text: no NUL byte and nothing that starts like a program. */
@@ -62,7 +62,7 @@ export const ALLOWED_TYPES = {
 } as const;
 
 export type AllowedContentType = keyof typeof ALLOWED_TYPES;
-export const ALLOWED_CONTENT_TYPES = Object.keys(ALLOWED_TYPES) as [
+export const ALLOWED_CONTENT_TYPES = /* @__PURE__ */ Object.keys(ALLOWED_TYPES) as [
   AllowedContentType,
   ...AllowedContentType[],
 ];

@@ -80,7 +80,7 @@ export function organisationFits(
 export const isEnabledCoordinateur = (terms: MembershipTerms | undefined) =>
   terms?.role === 'coordinateur' && terms.enabled;
 
-export const UserIdSchema = /* @__PURE__ */ z
+export const UserIdSchema = z
   .string()
   .check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'Not a user id'));
 

@@ -22,12 +22,14 @@ import en from 'zod/v4/locales/en.js';
 mini.config(en());
 
 /*
- * A schema declared at a module's top level with a method in its chain (`.check(…)`,
- * `.register(…)`) is built by a call annotated `@__PURE__`. Without it a bundler must keep the
- * call, with the schema and all it names, in every function that imports the module, whether it
- * parses with it or not (the mail functions parse no request; most functions send few of the
- * answers). Building a schema has no effect but its entry in the registry, which only the
- * OpenAPI document reads: annotated, it is left out wherever nothing uses it.
+ * A schema declared at a module's top level whose chain ends in `.register(…)` (or another call
+ * with plain arguments) is built by a call annotated `@__PURE__`. Without it a bundler must keep
+ * the call, with the schema and all it names, in every function that imports the module, whether
+ * it parses with it or not (the mail functions parse no request; most functions send few of the
+ * answers). Building a schema has no effect but its entry in the registry, which only the OpenAPI
+ * document reads: annotated, it is left out wherever nothing uses it. esbuild drops such a call
+ * with everything before it in the chain, but keeps it whole when its own arguments call
+ * anything (`.check(z.regex(…))`): there the annotation would do nothing, so there is none.
  */
 
 export * from 'zod/mini';
