@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../domain/case.ts';
+import { NotPossibleNowError } from '../domain/errors.ts';
 
 /**
  * Writers of one case within one process take turns instead of racing. Every change of a case
@@ -17,6 +18,7 @@ export interface CaseTurns {
    */
   take<T>(
     caseKey: string,
+    waitMs: number,
     change: (latest: CaseRecord | undefined) => Promise<{ value: T; committed?: CaseRecord }>,
   ): Promise<T>;
 }
@@ -24,17 +26,29 @@ export interface CaseTurns {
 export function createCaseTurns(): CaseTurns {
   const lines = new Map<string, { tail: Promise<unknown>; latest?: CaseRecord; waiting: number }>();
   return {
-    async take(caseKey, change) {
+    async take(caseKey, waitMs, change) {
       const line = lines.get(caseKey) ?? { tail: Promise.resolve(), waiting: 0 };
       lines.set(caseKey, line);
       line.waiting += 1;
-      const turn = line.tail.then(async () => {
+      // A writer ahead that hangs (a store that does not answer) holds the others at most waitMs:
+      // they give up with a 409, and never run once their turn comes.
+      let gaveUp = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tooLong = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          gaveUp = true;
+          reject(new NotPossibleNowError('Too many concurrent changes; try again.'));
+        }, waitMs);
+      });
+      const ready = line.tail.then(() => clearTimeout(timer));
+      const turn = Promise.race([ready, tooLong]).then(async () => {
         const { value, committed } = await change(line.latest);
         if (committed) line.latest = committed;
         return value;
       });
-      // The next writer waits for this one to end, whatever its outcome.
-      line.tail = turn.catch(() => undefined);
+      const done = ready.then(() => (gaveUp ? undefined : turn));
+      // The next writer waits for this one to end (or to give up), whatever its outcome.
+      line.tail = done.catch(() => undefined);
       try {
         return await turn;
       } finally {

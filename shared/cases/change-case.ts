@@ -80,10 +80,19 @@ export async function changeCase(
   const contention = deps.contention ?? DEFAULT_CONTENTION;
   const turns = deps.turns ?? processCaseTurns;
   const key = `${caller.tenant}#${found.record.id}`;
-  return turns.take(key, async (latest) => {
-    const started = Date.now();
-    // A writer of this process committed since the case was read: start from what it left.
-    let current = latest && latest.version > found.record.version ? seen(caller, found, latest) : found;
+  // The budget counts the wait in line too: a writer stuck ahead does not hold this one past it.
+  const started = Date.now();
+  return turns.take(key, contention.budgetMs, async (latest) => {
+    let current = found;
+    if (latest && latest.version > found.record.version) {
+      // A writer of this process committed since the case was read: start from what it left.
+      current = seen(caller, found, latest);
+      // That writer may have been this very request, sent twice under one key: its answer.
+      if (idempotency.claim) {
+        const again = await checkIdempotency<CaseView>(deps, caller, { key: idempotencyKey, request });
+        if (again.kind === 'replayed') return { value: again.answer };
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       const now = deps.now();
       const { change, answer } = await decide(deps, caller, current, { body, ifMatch, now });

@@ -11,7 +11,7 @@ export interface Contention {
   budgetMs: number;
 }
 
-export const DEFAULT_CONTENTION: Contention = { baseMs: 8, capMs: 256, budgetMs: 8000 };
+export const DEFAULT_CONTENTION: Contention = { baseMs: 8, capMs: 256, budgetMs: 5000 };
 
 /** The pause before retry number `attempt + 1`, drawn with full jitter. */
 export function backoffMs(

@@ -34,8 +34,11 @@ export async function checkIdempotency<T>(
   { key, request, stored }: { key?: string; request: unknown; stored?: { answer?: IdempotentAnswer } },
 ): Promise<IdempotencyCheck<T>> {
   if (!key) return { kind: 'fresh' };
+  // The caller's role and organisation are part of the request: an answer shaped for a partenaire
+  // (with the avis) is never replayed to the same user once it is, say, a gestionnaire.
+  const asSent = { request, role: caller.role, organisationId: caller.organisationId };
   const requestHash = createHash('sha256')
-    .update(canonicalize(request) ?? '')
+    .update(canonicalize(asSent) ?? '')
     .digest('hex');
   const claim = { sub: caller.sub, key, requestHash };
   const earlier = stored

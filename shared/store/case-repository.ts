@@ -38,6 +38,7 @@ import type {
 import type { CaseRecord, HistoryEvent, Notification } from '../domain/case.ts';
 import type { Day } from '../domain/delais.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
+import { ServiceUnavailableError } from '../domain/errors.ts';
 import { mailFactsOf } from '../mail/mail-input.ts';
 import type { DueCases } from '../notify/ports.ts';
 import { keys } from './keys.ts';
@@ -54,6 +55,8 @@ const strip = <T>(item: Record<string, unknown> | undefined, drop: string[]): T 
   return copy as T;
 };
 const KEY_META = ['pk', 'sk'];
+/** BatchGetItem calls for one read before keys DynamoDB keeps leaving unprocessed make it a 503. */
+const UNPROCESSED_ROUNDS = 5;
 const CASE_META = ['pk', 'sk', 'kind'];
 const EVENT_META = ['pk', 'sk', 'kind', 'caseId'];
 
@@ -102,7 +105,12 @@ export function createCaseRepository(
   ): Promise<Map<string, Record<string, unknown>>> {
     const found = new Map<string, Record<string, unknown>>();
     let pending: Record<string, unknown>[] | undefined = wanted;
-    while (pending && pending.length > 0) {
+    for (let round = 0; pending && pending.length > 0; round++) {
+      if (round === UNPROCESSED_ROUNDS) {
+        throw new ServiceUnavailableError('The table is throttling reads; try again in a moment.');
+      }
+      // Keys left unprocessed mean throttling: asked again after a pause that doubles, with jitter.
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** round));
       const result: BatchGetCommandOutput = await db.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );

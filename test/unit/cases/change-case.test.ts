@@ -262,6 +262,19 @@ describe('a change sent with an Idempotency-Key', () => {
     expect(store.calls.commit).toBe(1);
   });
 
+  it('answers the same request sent twice at once under one key with the first answer, in one process', async () => {
+    const record = recordOf(caseIn('fiche_transmise'));
+    store.put(record);
+    const complement = { body: { type: 'REQUEST_COMPLEMENT', message: 'La fiche est incomplète.' } } as const;
+    const once = () =>
+      change(actors.coordinateur, record.id, { ...complement, idempotencyKey: 'complement-1' });
+
+    const [first, second] = await Promise.all([once(), once()]);
+
+    expect(second).toEqual(first);
+    expect(store.calls).toMatchObject({ committed: 1 });
+  });
+
   it('answers the request that lost to another under the same key with the winner’s answer', async () => {
     const record = recordOf(caseIn('saisine_concertee'));
     store.put(record);
@@ -278,6 +291,18 @@ describe('a change sent with an Idempotency-Key', () => {
 
     expect(loser).toEqual(winner);
     expect(store.calls).toMatchObject({ commit: 2, committed: 1 });
+  });
+
+  it('never replays an answer to its user once its role or organisation changed (422)', async () => {
+    const record = recordOf(caseIn('saisine_concertee'));
+    store.put(record);
+    await change(actors.caf13, record.id, avis('favorable'));
+
+    const moved = { ...actors.caf13, organisationId: 'etat' };
+    const replay = change(moved, record.id, avis('favorable'));
+
+    await expect(replay).rejects.toThrow('This Idempotency-Key was already used for another request.');
+    expect(store.calls.committed).toBe(1);
   });
 
   it('runs again once the first answer has expired (24 hours)', async () => {

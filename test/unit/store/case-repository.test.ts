@@ -1,9 +1,15 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CaseChange } from '../../../shared/cases/ports.ts';
 import type { CaseRecord } from '../../../shared/domain/case.ts';
+import { ServiceUnavailableError } from '../../../shared/domain/errors.ts';
 import { chainEvent, GENESIS_HASH } from '../../../shared/domain/history-chain.ts';
 import { createCaseRepository } from '../../../shared/store/case-repository.ts';
 import { startCase } from '../../../workflows/case-workflow.ts';
@@ -120,5 +126,36 @@ describe('the case repository commit', () => {
   it('lets any other failure through, to become a 500 with a correlation id', async () => {
     dynamo.on(TransactWriteCommand).rejects(cancelled('ValidationError', 'None', 'None'));
     await expect(repository.commit(change(false))).rejects.toThrow(TransactionCanceledException);
+  });
+});
+
+describe('reading a case with what a change needs', () => {
+  beforeEach(() => dynamo.reset());
+  const key = { pk: 'T#caf13#CASE#c-1', sk: 'CASE' };
+
+  it('asks again for the keys DynamoDB left unprocessed, then answers with everything', async () => {
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { 'renfort-test': [] },
+        UnprocessedKeys: { 'renfort-test': { Keys: [key] } },
+      })
+      .resolves({ Responses: { 'renfort-test': [{ ...key, kind: 'case', id: 'c-1', version: 3 }] } });
+
+    const read = await repository.getWith('caf13', 'c-1', { documentId: 'd-1' });
+
+    expect(read.record).toMatchObject({ id: 'c-1', version: 3 });
+    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(2);
+  });
+
+  it('gives up with a 503 when DynamoDB keeps leaving keys unprocessed, after five calls', async () => {
+    dynamo
+      .on(BatchGetCommand)
+      .resolves({ Responses: { 'renfort-test': [] }, UnprocessedKeys: { 'renfort-test': { Keys: [key] } } });
+
+    await expect(repository.getWith('caf13', 'c-1', { documentId: 'd-1' })).rejects.toThrow(
+      ServiceUnavailableError,
+    );
+    expect(dynamo.commandCalls(BatchGetCommand)).toHaveLength(5);
   });
 });
