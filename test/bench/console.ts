@@ -1,18 +1,10 @@
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { runAlone, runsOption, saveLatest } from './cli.ts';
 
 /**
  * `npm run bench:console [-- --runs N]` (also the `console` part of `npm run bench`): the
@@ -218,22 +210,11 @@ export function printConsole(f: ConsoleFigures): void {
     console.log(`${r.screen}: usable in p50 ${r.p50Ms} ms, max ${r.maxMs} ms — target ≤ ${r.targetMs} ms`);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+if (runAlone(import.meta.filename)) {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: String(DEFAULT_RUNS) } } });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error(`--runs expects a positive whole number, not ${values.runs}`);
-    process.exit(2);
-  }
-  const figures = await measureConsole({ runs });
+  const figures = await measureConsole({ runs: runsOption(DEFAULT_RUNS) });
   printConsole(figures);
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'console-latest.json'),
-    `${JSON.stringify({ ...figures, machine: { cpus: cpus().length, node: process.version } }, null, 2)}\n`,
-  );
+  saveLatest('console', figures);
   process.exit(0);
 }

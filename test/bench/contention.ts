@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { COORDINATEUR, FICHE, GESTIONNAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { countRoundTrips } from './round-trips.ts';
 import { percentile, table } from './stats.ts';
@@ -18,15 +19,6 @@ import { percentile, table } from './stats.ts';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const GESTIONNAIRE = 'ca.tilleuls@example.org';
-const COORDINATEUR = 'coordination@caf13.example.org';
-/** The fiche of run.ts: complete, so SUBMIT_FICHE passes. */
-const FICHE = {
-  nature: 'preventive',
-  domaines: ['gouvernance'],
-  signesAlerte: 'Démission du bureau, trésorier absent depuis trois mois.',
-  demandeur: { nom: 'Claire Martin', qualite: 'Présidente', email: 'presidence@tilleuls.example.org' },
-};
 /** The 13 funders of DESIGN.md §6. */
 export const PARTENAIRES = [
   'etat',

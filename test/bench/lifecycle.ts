@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { decodeJwt } from 'jose';
 import type { RouteSpec } from '../../shared/http/routes.ts';
 import type { CaseEventBody } from '../../workflows/case-events.schema.ts';
+import { COORDINATEUR, FICHE, GESTIONNAIRE } from './fixtures.ts';
 import {
   countRoundTrips,
   MEMBERSHIP_READ,
@@ -37,19 +38,10 @@ import {
  * log, mails, admin users and journal). One untimed round warms the handler modules up first.
  */
 
-const GESTIONNAIRE = 'ca.tilleuls@example.org';
-const COORDINATEUR = 'coordination@caf13.example.org';
 const PARTENAIRE_CAF = 'avs@caf13.example.org';
 const PARTENAIRE_COMMUNE = 'cohesion@marseille.example.org';
 const PRESTATAIRE = 'consultant@singuliers.example.org';
 const USERS = [GESTIONNAIRE, COORDINATEUR, PARTENAIRE_CAF, PARTENAIRE_COMMUNE, PRESTATAIRE];
-
-const FICHE = {
-  nature: 'preventive',
-  domaines: ['gouvernance'],
-  signesAlerte: 'Démission du bureau, trésorier absent depuis trois mois.',
-  demandeur: { nom: 'Claire Martin', qualite: 'Présidente', email: 'presidence@tilleuls.example.org' },
-};
 
 /** The rapport's sizes: a realistic one, and a small one to see what does not depend on size. */
 const FILE_SIZES = [

@@ -1,7 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runAlone, runsOption, saveLatest } from './cli.ts';
 import { percentile } from './stats.ts';
 
 /**
@@ -93,22 +90,11 @@ export function printMailDelay(figures: MailDelayFigures): void {
   );
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+if (runAlone(import.meta.filename)) {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: String(DEFAULT_RUNS) } } });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error(`--runs expects a positive whole number, not ${values.runs}`);
-    process.exit(2);
-  }
-  const figures = await measureMailDelay({ runs });
+  const figures = await measureMailDelay({ runs: runsOption(DEFAULT_RUNS) });
   printMailDelay(figures);
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'mail-delay-latest.json'),
-    `${JSON.stringify({ ...figures, machine: { cpus: cpus().length, node: process.version } }, null, 2)}\n`,
-  );
+  saveLatest('mail-delay', figures);
   process.exit(0);
 }

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { HttpEvent, HttpResult } from '../../shared/http/api-handler.ts';
+import { COORDINATEUR, FICHE, GESTIONNAIRE, PARTENAIRE_CAF as PARTENAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { percentile, table } from './stats.ts';
 
@@ -41,16 +42,6 @@ export interface MemoryFigures {
   handlers: HandlerCpu[];
   notes: string[];
 }
-
-const GESTIONNAIRE = 'ca.tilleuls@example.org';
-const COORDINATEUR = 'coordination@caf13.example.org';
-const PARTENAIRE = 'avs@caf13.example.org';
-const FICHE = {
-  nature: 'preventive',
-  domaines: ['gouvernance'],
-  signesAlerte: 'Démission du bureau, trésorier absent depuis trois mois.',
-  demandeur: { nom: 'Claire Martin', qualite: 'Présidente', email: 'presidence@tilleuls.example.org' },
-};
 
 /** The time of a call of `cpuMs` CPU and `wallMs` in all, at a memory size. */
 export function timeAtSize(cpuMs: number, wallMs: number, sizeMb: number): number {

@@ -1,8 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { runAlone, runsOption, saveLatest } from './cli.ts';
 import { countRoundTrips, markMembershipReads } from './round-trips.ts';
 import { formatSpread, type OperationFigures, type Sample, summarise, table } from './stats.ts';
 
@@ -238,25 +235,11 @@ export function printListing(figures: ListingFigures): void {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+if (runAlone(import.meta.filename)) {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: String(DEFAULT_RUNS) } } });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error(`--runs expects a positive whole number, not ${values.runs}`);
-    process.exit(2);
-  }
-  const figures = await measureListing({ runs });
+  const figures = await measureListing({ runs: runsOption(DEFAULT_RUNS) });
   printListing(figures);
-  const result = {
-    ...figures,
-    machine: { cpu: cpus()[0]?.model, cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30) },
-    node: process.version,
-  };
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'overdue-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nSaved ${join(dir, 'overdue-latest.json')}`);
+  saveLatest('overdue', figures);
   process.exit(0);
 }

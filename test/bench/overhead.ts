@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { HttpEvent, HttpResult } from '../../shared/http/api-handler.ts';
 import type { JwtClaims } from '../../shared/http/claims.ts';
+import { COORDINATEUR, FICHE, GESTIONNAIRE, PARTENAIRE_CAF as PARTENAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { formatSpread, type OperationFigures, type Sample, summarise, table } from './stats.ts';
 
@@ -26,16 +27,7 @@ export const DEFAULT_WARMUP = 20;
 /** Ratio of the medians, real / raw, per route. */
 export const TARGET_RATIO = 1.1;
 
-const GESTIONNAIRE = 'ca.tilleuls@example.org';
-const COORDINATEUR = 'coordination@caf13.example.org';
-const PARTENAIRE = 'avs@caf13.example.org';
 const TENANT = 'caf13';
-const FICHE = {
-  nature: 'preventive',
-  domaines: ['gouvernance'],
-  signesAlerte: 'Démission du bureau, trésorier absent depuis trois mois.',
-  demandeur: { nom: 'Claire Martin', qualite: 'Présidente', email: 'presidence@tilleuls.example.org' },
-};
 
 export class BenchFailure extends Error {
   override name = 'BenchFailure';
