@@ -125,8 +125,8 @@ const TENANTS = ['caf13'];
 /**
  * Memory of each function, chosen from measurement (README, Performance: `npm run bench:memory`
  * and `npm run bench:bundles`). Lambda gives CPU in proportion to memory (one vCPU at 1,769 MB)
- * and these handlers are CPU-bound: a cold start is the bundle's import, about 0.1 s of CPU here,
- * and a warm request 2 to 5 ms of CPU around 2 to 11 ms of waits on DynamoDB.
+ * and these handlers are CPU-bound: a cold start is the bundle's import, 0.1 to 0.2 s of CPU here,
+ * and a warm request 4 to 8 ms of CPU around 4 to 16 ms of waits on DynamoDB.
  * - API functions, 1,024 MB: someone waits on each answer, and with a few dozen cases most
  *   requests meet a cold container; its import takes 1.7 times its CPU time, not 3.5 times at
  *   512 MB, for a cost per request about 40 % higher on a bill that stays negligible.
