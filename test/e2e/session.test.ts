@@ -24,7 +24,7 @@ describe('the session', () => {
   it('brings a mail’s link, opened signed out, to its case once signed in', async () => {
     const { page, context } = await openPage(browser);
     await page.goto(`/dossiers/${caseId}`);
-    await page.waitForURL(/\/connexion\?retour=/);
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/\/connexion\?retour=/);
     await page.getByRole('button', { name: USERS.tilleuls }).click();
     await page.waitForURL(new RegExp(`/dossiers/${caseId}$`));
     await expect.poll(async () => heading(page).textContent()).toContain('Centre social Les Tilleuls');
@@ -38,7 +38,11 @@ describe('the session', () => {
       "if (!sessionStorage.getItem('renfort.token')) sessionStorage.setItem('renfort.token', 'expired.token.value');",
     );
     await page.goto('/dossiers?statut=brouillon');
-    await page.waitForURL(/\/connexion\?retour=%2Fdossiers%3Fstatut%3Dbrouillon/);
+    // The refused token sends the tab away while its first navigation may still be loading:
+    // waiting for that load would see it aborted (net::ERR_ABORTED), so the address is polled.
+    await expect
+      .poll(() => page.url(), { timeout: 10_000 })
+      .toMatch(/\/connexion\?retour=%2Fdossiers%3Fstatut%3Dbrouillon/);
     await page.getByRole('button', { name: USERS.tilleuls }).click();
     await page.waitForURL(/\/dossiers\?statut=brouillon$/);
     await heading(page).waitFor();
