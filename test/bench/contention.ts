@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { SEEDED_PARTENAIRE_IDS } from '../helpers/case-fixtures.ts';
 import { COORDINATEUR, FICHE, GESTIONNAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { countRoundTrips } from './round-trips.ts';
@@ -20,21 +21,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /** The 13 funders of DESIGN.md §6. */
-export const PARTENAIRES = [
-  'etat',
-  'region',
-  'departement',
-  'caf13',
-  'commune-aix-en-provence',
-  'commune-la-ciotat',
-  'commune-les-pennes-mirabeau',
-  'commune-marseille',
-  'commune-miramas',
-  'commune-port-de-bouc',
-  'commune-salon-de-provence',
-  'commune-septemes-les-vallons',
-  'commune-vitrolles',
-] as const;
+export const PARTENAIRES = SEEDED_PARTENAIRE_IDS;
 const AVIS = ['favorable', 'reserve', 'defavorable'] as const;
 export const DEFAULT_LEVELS = [1, 8, 32];
 export const DEFAULT_REQUESTS = PARTENAIRES.length * 10;

@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { HttpEvent, HttpResult } from '../../shared/http/api-handler.ts';
+import { httpEvent, lambdaContext } from '../helpers/events.ts';
+import { runAlone, runsOption } from './cli.ts';
 import { COORDINATEUR, FICHE, GESTIONNAIRE, PARTENAIRE_CAF as PARTENAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { percentile, table } from './stats.ts';
@@ -74,45 +76,25 @@ export async function measureHandlerCpu({ runs = 100 }: { runs?: number } = {}):
     await call('POST', `/cases/${created.id}/events`, GESTIONNAIRE, { type: 'SUBMIT_FICHE' });
     await call('POST', `/cases/${created.id}/events`, COORDINATEUR, { type: 'OPEN_SAISINE' });
 
-    /** The v2.0 event the local gateway gives a handler once it has checked the token. */
+    /** The v2.0 event the gateway gives a handler once it has checked the token. */
     const eventOf = (
-      route: { method: string; path: string },
-      rawPath: string,
+      method: string,
+      path: string,
       as: string,
       pathParameters: Record<string, string> = {},
       body?: unknown,
-    ): HttpEvent => {
-      const routeKey = `${route.method} ${route.path}`;
-      const now = new Date();
-      return {
-        version: '2.0',
-        routeKey,
-        rawPath,
-        rawQueryString: '',
+    ): HttpEvent =>
+      httpEvent({
+        method,
+        path,
+        pathParameters,
+        claims: flattenClaims(decodeJwt(tokens.get(as) as string)),
         headers: {
           authorization: `Bearer ${tokens.get(as)}`,
           ...(body !== undefined && { 'content-type': 'application/json' }),
         },
-        pathParameters,
         ...(body !== undefined && { body: JSON.stringify(body) }),
-        isBase64Encoded: false,
-        requestContext: {
-          http: {
-            method: route.method,
-            path: rawPath,
-            protocol: 'HTTP/1.1',
-            sourceIp: '127.0.0.1',
-            userAgent: 'bench',
-          },
-          requestId: crypto.randomUUID(),
-          routeKey,
-          time: now.toISOString(),
-          timeEpoch: now.getTime(),
-          authorizer: { jwt: { claims: flattenClaims(decodeJwt(tokens.get(as) as string)), scopes: [] } },
-        },
-      } as unknown as HttpEvent;
-    };
-    const context = { awsRequestId: 'bench', functionName: 'bench' } as Context;
+      });
     const load = async (module: string) =>
       (await import(pathToFileURL(`${process.cwd()}/${module}`).href)).handler as Handler;
 
@@ -123,52 +105,49 @@ export async function measureHandlerCpu({ runs = 100 }: { runs?: number } = {}):
         group: 'public',
         route: 'GET /health',
         handler: routes.getHealth.handler,
-        event: () => eventOf(routes.getHealth, '/health', GESTIONNAIRE),
+        event: () => eventOf('GET', '/health', GESTIONNAIRE),
       },
       {
         group: 'identity',
         route: 'GET /me',
         handler: routes.getMe.handler,
-        event: () => eventOf(routes.getMe, '/me', PARTENAIRE),
+        event: () => eventOf('GET', '/me', PARTENAIRE),
       },
       {
         group: 'preferences',
         route: 'GET /me/preferences',
         handler: routes.getPreferences.handler,
-        event: () => eventOf(routes.getPreferences, '/me/preferences', PARTENAIRE),
+        event: () => eventOf('GET', '/me/preferences', PARTENAIRE),
       },
       {
         group: 'cases',
         route: 'GET /cases/{caseId}',
         handler: routes.getCase.handler,
-        event: () => eventOf(routes.getCase, `/cases/${caseId}`, COORDINATEUR, { caseId }),
+        event: () => eventOf('GET', `/cases/${caseId}`, COORDINATEUR, { caseId }),
       },
       {
         group: 'cases',
         route: 'GET /cases?limit=20',
         handler: routes.listCases.handler,
-        event: () => ({
-          ...eventOf(routes.listCases, '/cases', COORDINATEUR),
-          queryStringParameters: { limit: '20' },
-        }),
+        event: () => ({ ...eventOf('GET', '/cases', COORDINATEUR), queryStringParameters: { limit: '20' } }),
       },
       {
         group: 'cases',
         route: 'POST events GIVE_AVIS',
         handler: routes.postEvent.handler,
-        event: (n) => eventOf(routes.postEvent, `/cases/${caseId}/events`, PARTENAIRE, { caseId }, avis(n)),
+        event: (n) => eventOf('POST', `/cases/${caseId}/events`, PARTENAIRE, { caseId }, avis(n)),
       },
       {
         group: 'documents',
         route: 'GET /cases/{caseId}/documents',
         handler: routes.listDocuments.handler,
-        event: () => eventOf(routes.listDocuments, `/cases/${caseId}/documents`, COORDINATEUR, { caseId }),
+        event: () => eventOf('GET', `/cases/${caseId}/documents`, COORDINATEUR, { caseId }),
       },
       {
         group: 'admin',
         route: 'GET /admin/users',
         handler: routes.listUsers.handler,
-        event: () => eventOf(routes.listUsers, '/admin/users', COORDINATEUR),
+        event: () => eventOf('GET', '/admin/users', COORDINATEUR),
       },
     ];
 
@@ -181,7 +160,7 @@ export async function measureHandlerCpu({ runs = 100 }: { runs?: number } = {}):
         const event = c.event(n);
         const cpuStart = process.cpuUsage();
         const started = performance.now();
-        const result = await handler(event, context);
+        const result = await handler(event, lambdaContext);
         const ms = performance.now() - started;
         const used = process.cpuUsage(cpuStart);
         if (result.statusCode !== 200) throw new Error(`${c.route} → ${result.statusCode}: ${result.body}`);
@@ -239,9 +218,8 @@ export function memoryTable(figures: MemoryFigures): string {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const runsArg = process.argv.indexOf('--runs');
-  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 100;
+if (runAlone(import.meta.filename)) {
+  const runs = runsOption(100);
   const figures = await measureHandlerCpu({ runs });
   console.log(`\nHandler CPU per call (${runs} calls each), and the call's time at each memory size\n`);
   console.log(memoryTable(figures));

@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import type { HttpEvent, HttpResult } from '../../shared/http/api-handler.ts';
-import type { JwtClaims } from '../../shared/http/claims.ts';
+import { httpEvent, lambdaContext } from '../helpers/events.ts';
 import { COORDINATEUR, FICHE, GESTIONNAIRE, PARTENAIRE_CAF as PARTENAIRE } from './fixtures.ts';
 import { localToken, startBenchStack } from './local-stack.ts';
 import { formatSpread, type OperationFigures, type Sample, summarise, table } from './stats.ts';
@@ -37,72 +37,6 @@ export class BenchFailure extends Error {
 type Answer = any;
 
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
-
-/** The v2.0 event the local gateway builds (infra/local/gateway.ts), for a route called by a user. */
-function httpEvent(
-  route: { method: string; path: string },
-  rawPath: string,
-  token: string,
-  claims: JwtClaims,
-  pathParameters: Record<string, string>,
-  body?: unknown,
-): HttpEvent {
-  const now = new Date();
-  const routeKey = `${route.method} ${route.path}`;
-  const headers: Record<string, string> = {
-    host: '127.0.0.1',
-    authorization: `Bearer ${token}`,
-    accept: 'application/json',
-    'user-agent': 'renfort-bench',
-    ...(body !== undefined && { 'content-type': 'application/json' }),
-  };
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString: '',
-    headers,
-    pathParameters,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: route.method,
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'renfort-bench',
-      },
-      requestId: crypto.randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
-    },
-  } as HttpEvent;
-}
-
-function lambdaContext(requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'renfort-cases',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:renfort-cases',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/renfort-cases',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 interface TransactItem {
   Put?: { TableName: string; Item: Record<string, unknown>; [k: string]: unknown };
@@ -164,7 +98,6 @@ export async function measureOverhead({
     const { countRoundTrips } = await import('./round-trips.ts');
     const { createDocumentClient } = await import('../../shared/store/dynamo.ts');
     const { keys } = await import('../../shared/store/keys.ts');
-    const { routes } = await import('../../shared/http/routes.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } = await import(
       '@aws-sdk/lib-dynamodb'
@@ -270,21 +203,24 @@ export async function measureOverhead({
 
     const avisOf = (n: number) => (n % 2 === 0 ? 'favorable' : 'defavorable');
     const getEvent = (caseId: string) =>
-      httpEvent(routes.getCase, `/cases/${caseId}`, tokenOf(COORDINATEUR), claimsOf(COORDINATEUR), {
-        caseId,
+      httpEvent({
+        path: `/cases/${caseId}`,
+        pathParameters: { caseId },
+        claims: claimsOf(COORDINATEUR),
+        headers: { authorization: `Bearer ${tokenOf(COORDINATEUR)}` },
       });
     const postEventOf = (caseId: string, n: number) =>
-      httpEvent(
-        routes.postEvent,
-        `/cases/${caseId}/events`,
-        tokenOf(PARTENAIRE),
-        claimsOf(PARTENAIRE),
-        { caseId },
-        { type: 'GIVE_AVIS', avis: avisOf(n) },
-      );
+      httpEvent({
+        method: 'POST',
+        path: `/cases/${caseId}/events`,
+        pathParameters: { caseId },
+        claims: claimsOf(PARTENAIRE),
+        headers: { authorization: `Bearer ${tokenOf(PARTENAIRE)}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'GIVE_AVIS', avis: avisOf(n) }),
+      });
 
     // One real GIVE_AVIS, untimed, for the transaction to replay.
-    const first = await postEvent(postEventOf(realCase, 1), lambdaContext('capture'));
+    const first = await postEvent(postEventOf(realCase, 1), lambdaContext);
     if (first.statusCode !== 200)
       throw new BenchFailure(`The real GIVE_AVIS → ${first.statusCode}: ${first.body}`);
     shared.middlewareStack.remove(CAPTURE);
@@ -357,7 +293,7 @@ export async function measureOverhead({
     const sample = async (what: string, handler: Handler, event: HttpEvent): Promise<Sample> => {
       counter.reset();
       const started = performance.now();
-      const result = await handler(event, lambdaContext(event.requestContext.requestId));
+      const result = await handler(event, lambdaContext);
       const ms = performance.now() - started;
       if (result.statusCode !== 200) {
         throw new BenchFailure(`${what} → ${result.statusCode}: ${String(result.body).slice(0, 500)}`);
