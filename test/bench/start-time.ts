@@ -1,12 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { alive } from '../../infra/local/ancestors.ts';
 import { consoleBuildState } from '../../infra/local/build-console.ts';
-import { portBusy } from '../../infra/local/prerequisites.ts';
-import { freePort } from '../../infra/local/processes.ts';
+import { allGone, freeStartPorts, processesOf, startProcess } from '../helpers/npm-start.ts';
 import { percentile, table } from './stats.ts';
 
 /**
@@ -31,76 +29,6 @@ export const DEFAULT_RUNS = 3;
 
 export class BenchFailure extends Error {
   override name = 'BenchFailure';
-}
-
-interface Ports {
-  PORT: string;
-  DYNAMODB_PORT: string;
-  S3_PORT: string;
-  SES_PORT: string;
-  COGNITO_PORT: string;
-}
-
-async function freePorts(): Promise<Ports> {
-  const [a, b, c, d, e] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
-  return {
-    PORT: String(a),
-    DYNAMODB_PORT: String(b),
-    S3_PORT: String(c),
-    SES_PORT: String(d),
-    COGNITO_PORT: String(e),
-  };
-}
-
-/** Every live process whose environment names this data folder: all that one npm start started. */
-function processesOf(dataDir: string): number[] {
-  const mark = `RENFORT_DATA_DIR=${dataDir}\0`;
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(mark) && alive({ pid });
-      } catch {
-        return false;
-      }
-    });
-}
-
-const commandOf = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').trim();
-  } catch {
-    return `pid ${pid}`;
-  }
-};
-
-async function busyPorts(ports: Ports): Promise<string[]> {
-  const busy = await Promise.all(
-    Object.entries(ports).map(async ([name, port]) => ((await portBusy(Number(port))) ? name : undefined)),
-  );
-  return busy.filter((name): name is string => name !== undefined);
-}
-
-/** Polls until no process of this start runs and its ports are free; how long that took, in ms. */
-async function allGone(dataDir: string, ports: Ports, timeoutMs: number): Promise<number> {
-  const since = performance.now();
-  for (;;) {
-    const left = processesOf(dataDir);
-    const busy = await busyPorts(ports);
-    if (left.length === 0 && busy.length === 0) return performance.now() - since;
-    if (performance.now() - since > timeoutMs) {
-      throw new BenchFailure(
-        `npm start (data ${dataDir}) still running ${timeoutMs} ms after SIGTERM: ${left.map(commandOf).join(' | ') || 'no process'}; busy ports: ${busy.join(', ') || 'none'}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The process running infra/local/start.ts (under npm, its shell and tsx's launcher). */
-function startProcess(dataDir: string): number | undefined {
-  return processesOf(dataDir).find((pid) => commandOf(pid).includes('preflight.cjs'));
 }
 
 /** The data folders of starts under way: whatever ends this process, their processes are killed. */
@@ -132,7 +60,7 @@ async function startOnce(
   dataDir: string,
   consoleGiven: boolean,
 ): Promise<StartSample & { rebuilt: boolean }> {
-  const ports = await freePorts();
+  const ports = await freeStartPorts();
   const env: NodeJS.ProcessEnv = { ...process.env, ...ports, RENFORT_DATA_DIR: dataDir };
   // As a user runs it: the console of web/dist (checked fresh, rebuilt if not), npm start's own log level.
   delete env.RENFORT_CONSOLE_DIST;
@@ -199,7 +127,15 @@ async function startOnce(
     ]);
     if (code === 'timeout')
       throw new BenchFailure(`npm start did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM:${tail()}`);
-    await allGone(dataDir, ports, STOP_TIMEOUT_MS);
+    await allGone(
+      dataDir,
+      ports,
+      STOP_TIMEOUT_MS,
+      (left, busy) =>
+        new BenchFailure(
+          `npm start (data ${dataDir}) still running ${STOP_TIMEOUT_MS} ms after SIGTERM: ${left.join(' | ') || 'no process'}; busy ports: ${busy.join(', ') || 'none'}`,
+        ),
+    );
     const stopMs = performance.now() - stopping;
     if (code !== 0)
       throw new BenchFailure(`npm start exited with code ${code} after SIGTERM (expected 0):${tail()}`);

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive } from '../../infra/local/ancestors.ts';
 import { DEMO_MARK, DEMO_STATUSES } from '../../infra/local/demo.ts';
-import { portBusy } from '../../infra/local/prerequisites.ts';
-import { freePort } from '../../infra/local/processes.ts';
+import { allGone, busyPorts, freeStartPorts, processesOf, startProcess } from '../helpers/npm-start.ts';
 
 /**
  * `npm start` as a newcomer runs it (DESIGN.md §6, issue 10): the console's address first, the
@@ -25,25 +23,6 @@ const dist = join(scratch, 'dist');
 mkdirSync(join(dist, 'assets'), { recursive: true });
 writeFileSync(join(dist, 'index.html'), INDEX);
 writeFileSync(join(dist, 'assets', 'index-1a2b.js'), 'console.log("renfort");\n');
-
-interface Ports {
-  PORT: string;
-  DYNAMODB_PORT: string;
-  S3_PORT: string;
-  SES_PORT: string;
-  COGNITO_PORT: string;
-}
-
-async function freePorts(): Promise<Ports> {
-  const [a, b, c, d, e] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
-  return {
-    PORT: String(a),
-    DYNAMODB_PORT: String(b),
-    S3_PORT: String(c),
-    SES_PORT: String(d),
-    COGNITO_PORT: String(e),
-  };
-}
 
 interface Run {
   child: ChildProcess;
@@ -85,49 +64,9 @@ function npmStart(args: string[], env: Record<string, string>): Run {
 }
 
 /** Every process whose environment names this data folder: all that npm start started, at any depth. */
-function processesOf(dataDir: string): number[] {
-  const mark = `RENFORT_DATA_DIR=${dataDir}\0`;
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(mark) && alive({ pid });
-      } catch {
-        return false;
-      }
-    });
-}
-
-async function busyPorts(ports: Ports): Promise<string[]> {
-  const busy = await Promise.all(
-    Object.entries(ports).map(async ([name, port]) => ((await portBusy(Number(port))) ? name : undefined)),
-  );
-  return busy.filter((name): name is string => name !== undefined);
-}
-
-/** Polls until nothing of the stack runs and its ports are free; how long that took, in ms. */
-async function allGone(dataDir: string, ports: Ports, timeoutMs: number): Promise<number> {
-  const since = performance.now();
-  for (;;) {
-    const left = processesOf(dataDir);
-    const busy = await busyPorts(ports);
-    if (left.length === 0 && busy.length === 0) return performance.now() - since;
-    if (performance.now() - since > timeoutMs) {
-      const commands = left.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' '));
-      throw new Error(
-        `still running after ${timeoutMs} ms: ${commands.join(' | ')}; ports ${busy.join(', ')}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** The process running infra/local/start.ts under npm, tsx's launcher and the shell. */
-function startProcess(dataDir: string): number {
-  const pid = processesOf(dataDir).find((p) =>
-    readFileSync(`/proc/${p}/cmdline`, 'latin1').includes('preflight.cjs'),
-  );
+function startProcessOf(dataDir: string): number {
+  const pid = startProcess(dataDir);
   if (!pid) throw new Error('no start.ts process');
   return pid;
 }
@@ -168,7 +107,7 @@ describe('npm start', () => {
   const dataDir = join(scratch, 'data');
 
   it('prints the console first, adds the demo cases in every status, and stops entirely on a SIGTERM to npm alone', async () => {
-    const ports = await freePorts();
+    const ports = await freeStartPorts();
     const run = npmStart(['--demo'], { ...ports, RENFORT_DATA_DIR: dataDir });
     try {
       await run.waitFor(/Ctrl-C stops everything/, 90_000);
@@ -199,7 +138,7 @@ describe('npm start', () => {
   }, 120_000);
 
   it('adds nothing with --demo once the demo cases exist, and stops entirely on a SIGTERM to its node process', async () => {
-    const ports = await freePorts();
+    const ports = await freeStartPorts();
     const run = npmStart(['--demo'], { ...ports, RENFORT_DATA_DIR: dataDir });
     try {
       await run.waitFor(/Ctrl-C stops everything/, 60_000);
@@ -210,14 +149,14 @@ describe('npm start', () => {
         'cs-mistral': statuses,
       });
     } finally {
-      process.kill(startProcess(dataDir), 'SIGTERM');
+      process.kill(startProcessOf(dataDir), 'SIGTERM');
     }
     expect(await run.exit).toBe(0);
     await allGone(dataDir, ports, 10_000);
   }, 90_000);
 
   it('names a busy port and the variable that chooses another, exits 1, and starts nothing', async () => {
-    const ports = await freePorts();
+    const ports = await freeStartPorts();
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(Number(ports.DYNAMODB_PORT), '127.0.0.1', resolve));
     const busyData = join(scratch, 'busy');
@@ -243,7 +182,7 @@ describe('npm start', () => {
     writeFileSync(join(bin, 'java'), '#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n');
     chmodSync(join(bin, 'java'), 0o755);
     const run = npmStart([], {
-      ...(await freePorts()),
+      ...(await freeStartPorts()),
       RENFORT_DATA_DIR: join(scratch, 'old-java-data'),
       PATH: `${bin}:${process.env.PATH}`,
     });
@@ -255,7 +194,7 @@ describe('npm start', () => {
   }, 30_000);
 
   it('leaves nothing running when the start fails once the emulators are up', async () => {
-    const ports = await freePorts();
+    const ports = await freeStartPorts();
     const broken = join(scratch, 'broken');
     // A user pool file that is not JSON: cognito-local dies while the others are starting.
     mkdirSync(join(broken, 'cognito', '.cognito', 'db'), { recursive: true });
