@@ -2,11 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Membership } from '../../shared/domain/membership.ts';
-import type { Preferences } from '../../shared/domain/preferences.ts';
 import { logger } from '../../shared/logger.ts';
 import { dispatchOutbox } from '../../shared/notify/dispatch.ts';
 import type { NotifyDeps, Recipients } from '../../shared/notify/ports.ts';
+import { cached } from '../../shared/store/cached.ts';
 import { outboxItemOf } from '../../shared/store/mail-repository.ts';
 
 /** Whether a stream record is a new outbox item (the only records the dispatcher acts on). */
@@ -47,21 +46,15 @@ export function streamHandlerOf(deps: NotifyDeps) {
   };
 }
 
-/** The recipients, each question asked once (a failed answer is asked again). */
+/** The recipients, each question asked once for the batch (a failed answer is asked again). */
 export function readOncePerBatch(recipients: Recipients): Recipients {
-  const members = new Map<string, Promise<Membership[]>>();
-  const preferences = new Map<string, Promise<Map<string, Preferences>>>();
-  const once = <T>(answers: Map<string, Promise<T>>, key: string, ask: () => Promise<T>) => {
-    const known = answers.get(key);
-    if (known) return known;
-    const answer = ask();
-    answers.set(key, answer);
-    answer.catch(() => answers.delete(key));
-    return answer;
-  };
+  const members = cached((tenant) => recipients.members(tenant), Number.POSITIVE_INFINITY);
+  const preferences = cached(
+    (key) => recipients.preferences(key === '' ? [] : key.split(',')),
+    Number.POSITIVE_INFINITY,
+  );
   return {
-    members: (tenant) => once(members, tenant, () => recipients.members(tenant)),
-    preferences: (userIds) =>
-      once(preferences, [...userIds].sort().join(','), () => recipients.preferences(userIds)),
+    members,
+    preferences: (userIds) => preferences([...userIds].sort().join(',')),
   };
 }
