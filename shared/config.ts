@@ -1,69 +1,120 @@
-import { parseDelais } from './domain/delais.ts';
-import * as z from './domain/zod.ts';
+import { type Delais, parseDelais } from './domain/delais.ts';
+import { regexes } from './domain/zod.ts';
 
 /**
  * Runtime configuration, read from the environment once and validated.
  * A missing or malformed variable stops the process at start with its name,
  * instead of failing on the first request that needs it.
+ *
+ * Checked by the few lines below rather than a zod schema: every function reads its configuration
+ * while it loads, and building and first running a schema of seventeen fields cost about 4 ms of
+ * each cold import (`npm run bench:bundles`), a tenth of the DynamoDB client's own. The checks
+ * are zod's where they are not trivial (its email pattern).
  */
-const ConfigSchema = z.object({
-  TABLE_NAME: z.string().check(z.minLength(1)),
-  BUCKET_NAME: z.string().check(z.minLength(1)),
-  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-3'),
-  MAIL_FROM: z._default(z.email(), 'ne-pas-repondre@renfort.example.org'),
+export interface Config {
+  TABLE_NAME: string;
+  BUCKET_NAME: string;
+  AWS_REGION: string;
+  MAIL_FROM: string;
   /** Where the console is: every mail links to `${APP_URL}/dossiers/{caseId}`. */
-  APP_URL: z._default(z.url(), 'http://localhost:3000'),
+  APP_URL: string;
   /** How to reach the service in charge, said in every mail (the accusé de réception names it). */
-  MAIL_CONTACT: z._default(z.string().check(z.minLength(3)), 'coordination@caf13.example.org'),
+  MAIL_CONTACT: string;
   /** The tenants the daily job and the sweep go through (comma-separated). */
-  TENANTS: z.pipe(
-    z._default(z.string(), 'caf13'),
-    z.transform((text) =>
-      text
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-    ),
-  ),
+  TENANTS: string[];
   /** The SES configuration set that reports bounces and complaints (AWS only). */
-  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  SES_CONFIGURATION_SET?: string;
   /** Key that signs listing cursors, so a tampered cursor is refused (the CDK stack sets a random one). */
-  CURSOR_SECRET: z._default(z.string().check(z.minLength(16)), 'renfort-local-cursor-secret'),
+  CURSOR_SECRET: string;
   /** The days given to each waiting step, by nature (JSON of DESIGN.md §3's table); its defaults otherwise. */
-  DELAIS_JSON: z.pipe(
-    z.optional(z.string()),
-    z.transform((text, payload) => {
-      if (text === undefined) return undefined;
-      try {
-        return parseDelais(JSON.parse(text));
-      } catch (error) {
-        payload.issues.push({ code: 'custom', message: (error as Error).message, input: text });
-        return z.NEVER;
-      }
-    }),
-  ),
+  DELAIS_JSON?: Delais;
   /** The Cognito user pool whose accounts the coordination administers (invitations, sign-in). */
-  USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  USER_POOL_ID?: string;
   /** Set only locally and in tests: the emulators' URLs. Unset on AWS. */
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
-  S3_ENDPOINT: z.optional(z.url()),
-  SES_ENDPOINT: z.optional(z.url()),
-  COGNITO_ENDPOINT: z.optional(z.url()),
-});
-
-export type Config = z.infer<typeof ConfigSchema>;
+  DYNAMODB_ENDPOINT?: string;
+  S3_ENDPOINT?: string;
+  SES_ENDPOINT?: string;
+  COGNITO_ENDPOINT?: string;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${names.join('; ')}`);
+/** A variable's value, or the reason it is refused. */
+type Check<T> = (value: string) => T | { refused: string };
+
+const atLeast =
+  (min: number): Check<string> =>
+  (value) =>
+    value.length >= min
+      ? value
+      : { refused: min === 1 ? 'must not be empty' : `must have at least ${min} characters` };
+const email: Check<string> = (value) =>
+  regexes.email.test(value) ? value : { refused: 'must be an email address' };
+const url: Check<string> = (value) => (URL.canParse(value) ? value : { refused: 'must be a URL' });
+const list: Check<string[]> = (value) =>
+  value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+const delais: Check<Delais> = (value) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    return { refused: `is not JSON (${(error as Error).message})` };
   }
-  return parsed.data;
+  try {
+    return parseDelais(json);
+  } catch (error) {
+    return { refused: (error as Error).message };
+  }
+};
+
+const isRefusal = (result: unknown): result is { refused: string } =>
+  typeof result === 'object' && result !== null && 'refused' in result;
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  function read<T>(name: string, check: Check<T>, fallback?: string): T | undefined {
+    const value = env[name] ?? fallback;
+    if (value === undefined) return undefined;
+    const result = check(value);
+    if (isRefusal(result)) {
+      problems.push(`${name}: ${result.refused}`);
+      return undefined;
+    }
+    return result;
+  }
+  function required<T>(name: string, check: Check<T>, fallback?: string): T {
+    if (env[name] === undefined && fallback === undefined) problems.push(`${name}: is required`);
+    return read(name, check, fallback) as T;
+  }
+  const config: Config = {
+    TABLE_NAME: required('TABLE_NAME', atLeast(1)),
+    BUCKET_NAME: required('BUCKET_NAME', atLeast(1)),
+    AWS_REGION: required('AWS_REGION', atLeast(1), 'eu-west-3'),
+    MAIL_FROM: required('MAIL_FROM', email, 'ne-pas-repondre@renfort.example.org'),
+    APP_URL: required('APP_URL', url, 'http://localhost:3000'),
+    MAIL_CONTACT: required('MAIL_CONTACT', atLeast(3), 'coordination@caf13.example.org'),
+    TENANTS: required('TENANTS', list, 'caf13'),
+    CURSOR_SECRET: required('CURSOR_SECRET', atLeast(16), 'renfort-local-cursor-secret'),
+  };
+  const optional = {
+    SES_CONFIGURATION_SET: read('SES_CONFIGURATION_SET', atLeast(1)),
+    DELAIS_JSON: read('DELAIS_JSON', delais),
+    USER_POOL_ID: read('USER_POOL_ID', atLeast(1)),
+    DYNAMODB_ENDPOINT: read('DYNAMODB_ENDPOINT', url),
+    S3_ENDPOINT: read('S3_ENDPOINT', url),
+    SES_ENDPOINT: read('SES_ENDPOINT', url),
+    COGNITO_ENDPOINT: read('COGNITO_ENDPOINT', url),
+  };
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  for (const [name, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(config, { [name]: value });
+  }
+  return config;
 }
 
 let current: Config | undefined;

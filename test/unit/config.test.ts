@@ -26,6 +26,30 @@ describe('parseConfig', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
     });
   });
+
+  it('refuses an empty or malformed value, naming each variable with its reason', () => {
+    expect(() =>
+      parseConfig({
+        TABLE_NAME: '',
+        BUCKET_NAME: 'b',
+        MAIL_FROM: 'not-an-address',
+        CURSOR_SECRET: 'short',
+        USER_POOL_ID: '',
+      }),
+    ).toThrow(
+      new ConfigError(
+        'Invalid configuration: TABLE_NAME: must not be empty; MAIL_FROM: must be an email address; ' +
+          'CURSOR_SECRET: must have at least 16 characters; USER_POOL_ID: must not be empty',
+      ),
+    );
+  });
+
+  it('reads the tenants as a comma-separated list and leaves unset options out', () => {
+    const config = parseConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b', TENANTS: ' caf13, caf84 ,' });
+    expect(config.TENANTS).toEqual(['caf13', 'caf84']);
+    expect(parseConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b' }).TENANTS).toEqual(['caf13']);
+    expect(Object.keys(config)).not.toContain('USER_POOL_ID');
+  });
 });
 
 describe('DELAIS_JSON', () => {
