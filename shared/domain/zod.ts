@@ -54,26 +54,14 @@ const ZodMiniObjectJIT: mini.core.$constructor<mini.ZodMiniObject> = /*@__PURE__
   },
 );
 
-type ObjectDef = mini.ZodMiniObject['_zod']['def'];
-/** Built as mini's `object` builds its definition, given straight to the compiled class (one construction, not two). */
-const compiled = <T extends mini.ZodMiniObject>(
-  shape: $ZodLooseShape | undefined,
-  params: string | $ZodObjectParams | undefined,
-  catchall?: mini.core.SomeType,
-): T =>
-  new ZodMiniObjectJIT({
-    type: 'object',
-    shape: shape ?? {},
-    ...(catchall && { catchall }),
-    ...mini.util.normalizeParams(params),
-  } as ObjectDef) as T;
+const compiled = <T extends mini.ZodMiniObject>(schema: T): T => new ZodMiniObjectJIT(schema._zod.def) as T;
 
 /* @__NO_SIDE_EFFECTS__ */
 export function object<T extends $ZodLooseShape = Record<never, mini.core.SomeType>>(
   shape?: T,
   params?: string | $ZodObjectParams,
 ): mini.ZodMiniObject<util.Writeable<T>, mini.core.$strip> {
-  return compiled(shape, params);
+  return compiled(mini.object(shape, params));
 }
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -81,7 +69,7 @@ export function strictObject<T extends $ZodLooseShape>(
   shape: T,
   params?: string | $ZodObjectParams,
 ): mini.ZodMiniObject<util.Writeable<T>, mini.core.$strict> {
-  return compiled(shape, params, mini.never());
+  return compiled(mini.strictObject(shape, params));
 }
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -89,7 +77,7 @@ export function looseObject<T extends $ZodLooseShape>(
   shape: T,
   params?: string | $ZodObjectParams,
 ): mini.ZodMiniObject<util.Writeable<T>, mini.core.$loose> {
-  return compiled(shape, params, mini.unknown());
+  return compiled(mini.looseObject(shape, params));
 }
 
 /** Not this: `import { z }` would be zod/mini's own namespace, all of it, with mini's objects. */
