@@ -8,7 +8,7 @@ import * as z from './domain/zod.ts';
  *
  * Checked by the few lines below rather than a zod schema: every function reads its configuration
  * while it loads, and building and first running a schema of seventeen fields cost about 4 ms of
- * each cold import (`npm run bench:bundles`), a tenth of the DynamoDB client's own. The checks
+ * each cold import (a CPU profile of the identity function's), a tenth of the DynamoDB client's own. The checks
  * are zod's where they are not trivial (an email address).
  */
 export interface Config {
@@ -77,44 +77,41 @@ const isRefusal = (result: unknown): result is { refused: string } =>
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];
+  /** The variable checked, its fallback when unset; undefined when unset without one, or refused. */
   function read<T>(name: string, check: Check<T>, fallback?: string): T | undefined {
     const value = env[name] ?? fallback;
     if (value === undefined) return undefined;
     const result = check(value);
-    if (isRefusal(result)) {
-      problems.push(`${name}: ${result.refused}`);
-      return undefined;
-    }
-    return result;
+    if (!isRefusal(result)) return result;
+    problems.push(`${name}: ${result.refused}`);
+    return undefined;
   }
-  function required<T>(name: string, check: Check<T>, fallback?: string): T {
-    if (env[name] === undefined && fallback === undefined) problems.push(`${name}: is required`);
-    return read(name, check, fallback) as T;
+  function required(name: string): string | undefined {
+    if (env[name] === undefined) problems.push(`${name}: is required`);
+    return read(name, atLeast(1));
   }
-  const config: Config = {
-    TABLE_NAME: required('TABLE_NAME', atLeast(1)),
-    BUCKET_NAME: required('BUCKET_NAME', atLeast(1)),
-    AWS_REGION: required('AWS_REGION', atLeast(1), 'eu-west-3'),
-    MAIL_FROM: required('MAIL_FROM', email, 'ne-pas-repondre@renfort.example.org'),
-    APP_URL: required('APP_URL', url, 'http://localhost:3000'),
-    MAIL_CONTACT: required('MAIL_CONTACT', atLeast(3), 'coordination@caf13.example.org'),
-    TENANTS: required('TENANTS', list, 'caf13'),
-    CURSOR_SECRET: required('CURSOR_SECRET', atLeast(16), 'renfort-local-cursor-secret'),
-  };
-  const optional = {
+  const values = {
+    TABLE_NAME: required('TABLE_NAME'),
+    BUCKET_NAME: required('BUCKET_NAME'),
+    AWS_REGION: read('AWS_REGION', atLeast(1), 'eu-west-3'),
+    MAIL_FROM: read('MAIL_FROM', email, 'ne-pas-repondre@renfort.example.org'),
+    APP_URL: read('APP_URL', url, 'http://localhost:3000'),
+    MAIL_CONTACT: read('MAIL_CONTACT', atLeast(3), 'coordination@caf13.example.org'),
+    TENANTS: read('TENANTS', list, 'caf13'),
     SES_CONFIGURATION_SET: read('SES_CONFIGURATION_SET', atLeast(1)),
+    CURSOR_SECRET: read('CURSOR_SECRET', atLeast(16), 'renfort-local-cursor-secret'),
     DELAIS_JSON: read('DELAIS_JSON', delais),
     USER_POOL_ID: read('USER_POOL_ID', atLeast(1)),
     DYNAMODB_ENDPOINT: read('DYNAMODB_ENDPOINT', url),
     S3_ENDPOINT: read('S3_ENDPOINT', url),
     SES_ENDPOINT: read('SES_ENDPOINT', url),
     COGNITO_ENDPOINT: read('COGNITO_ENDPOINT', url),
-  };
+  } satisfies Record<keyof Config, unknown>;
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  for (const [name, value] of Object.entries(optional)) {
-    if (value !== undefined) Object.assign(config, { [name]: value });
-  }
-  return config;
+  // No problem: every variable that must have a value has one. An unset option is left out.
+  return Object.fromEntries(
+    Object.entries(values).filter(([, value]) => value !== undefined),
+  ) as unknown as Config;
 }
 
 let current: Config | undefined;
