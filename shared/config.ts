@@ -8,8 +8,8 @@ import * as z from './domain/zod.ts';
  *
  * Checked by the few lines below rather than a zod schema: every function reads its configuration
  * while it loads, and building and first running a schema of seventeen fields cost about 3 ms of
- * each cold import (a CPU profile of the identity function's), a tenth of the DynamoDB client's own. The checks
- * are zod's where they are not trivial (an email address).
+ * each cold import (in a CPU profile of the identity function's). The checks are zod's where they
+ * are not trivial (an email address).
  */
 export interface Config {
   TABLE_NAME: string;
