@@ -4,7 +4,6 @@ import { DEFAULT_DELAIS } from '../../shared/domain/delais.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
-import { createMailRepository } from '../../shared/store/mail-repository.ts';
 import { containerReferentiel } from './referentiel-deps.ts';
 
 /** The composition root of the case handlers: adapters created once per container. */
@@ -25,6 +24,3 @@ export const caseDeps: CaseDeps = {
   delais: DELAIS_JSON ?? DEFAULT_DELAIS,
   cursorSecret: CURSOR_SECRET,
 };
-
-/** The mail log, for the coordinateur's view of a case's mails. */
-export const mailLog = createMailRepository(db, TABLE_NAME);

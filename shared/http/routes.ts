@@ -311,7 +311,7 @@ export const listCaseMails = route(() => ({
   path: '/cases/{caseId}/mails',
   auth: 'jwt',
   handler: 'functions/api/list-case-mails.handler.ts',
-  group: 'cases',
+  group: 'documents',
   permissions: ['table:read'],
   request: { params: CaseParams },
   response: { status: 200 },
