@@ -122,9 +122,13 @@ export interface AccessLogPage {
   more: boolean;
 }
 
-/** The records of a case's documents, their upload slots, and the access log of their downloads. */
-export interface DocumentRecords {
+/** A document's record, as a change that references it reads it (SUBMIT_RAPPORT's rapport). */
+export interface DocumentReader {
   getDocument(tenant: string, caseId: string, documentId: string): Promise<DocumentRecord | undefined>;
+}
+
+/** The records of a case's documents, their upload slots, and the access log of their downloads. */
+export interface DocumentRecords extends DocumentReader {
   listDocuments(tenant: string, caseId: string): Promise<DocumentRecord[]>;
   /** Records a pending document in a free upload slot of its case; undefined when none is left. */
   issueUploadTicket(
@@ -206,7 +210,7 @@ export interface Mailer {
 /** What the case use cases take: one field per port, and the key that signs listing cursors. */
 export interface CaseDeps extends CaseIds {
   cases: CaseStore;
-  documents: DocumentRecords;
+  documents: DocumentReader;
   idempotency: IdempotencyStore;
   referentiel: ReferentielSource;
   now: Clock;
@@ -219,7 +223,8 @@ export interface CaseDeps extends CaseIds {
   turns?: CaseTurns;
 }
 
-/** What the document use cases take besides: the object storage (only their functions load it). */
+/** What the document use cases take besides: the documents' records and the object storage (only their functions load them). */
 export interface DocumentDeps extends CaseDeps {
+  documents: DocumentRecords;
   files: DocumentStore;
 }

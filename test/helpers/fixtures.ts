@@ -3,12 +3,17 @@ import { inject } from 'vitest';
 import { LOCAL_BUCKET, LOCAL_TABLE, localClients } from '../../infra/local/stack.ts';
 import type { FicheDraft } from '../../shared/domain/fiche.schema.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
+import { createDocumentRepository } from '../../shared/store/document-repository.ts';
 import { apiClient } from './api.ts';
 
 /** Direct access to the emulators, for what a test must arrange or inspect below the API. */
 export function emulatorAccess() {
   const clients = localClients(inject('endpoints'));
-  return { clients, repository: createCaseRepository(clients.db, LOCAL_TABLE, () => new Date()) };
+  return {
+    clients,
+    repository: createCaseRepository(clients.db, LOCAL_TABLE, () => new Date()),
+    documents: createDocumentRepository(clients.db, LOCAL_TABLE),
+  };
 }
 
 export const COMPLETE_FICHE: FicheDraft = {

@@ -18,7 +18,7 @@ import { emulatorAccess, objectExists } from '../helpers/fixtures.ts';
  */
 
 const api = apiClient();
-const { clients, repository } = emulatorAccess();
+const { clients, documents } = emulatorAccess();
 const TENANT = 'caf13';
 const MAX = 20 * 1024 * 1024;
 const UNKNOWN_DOCUMENT = `d-${'0'.repeat(26)}`;
@@ -57,7 +57,7 @@ async function expectNoObject(c: CaseFacts, documentId: string) {
 /** Nothing `available` under this id, in the API's listing or in the table. */
 async function expectNotAvailable(c: CaseFacts, documentId: string, as: string) {
   expect((await listing(c.id, as)).get(documentId)).not.toBe('available');
-  expect((await repository.getDocument(TENANT, c.id, documentId))?.status).not.toBe('available');
+  expect((await documents.getDocument(TENANT, c.id, documentId))?.status).not.toBe('available');
   const download = await api.call('GET', `/cases/${c.id}/documents/${documentId}`, { as });
   expect(download.status).toBeGreaterThanOrEqual(400);
   expect(download.status).toBeLessThan(500);
@@ -127,7 +127,7 @@ describe('upload abuse', () => {
       const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
       expect(problem.detail).toContain(`${bytes.length} bytes, ${declaredSize} were declared`);
       await expectNoObject(fiche, id);
-      expect((await repository.getDocument(TENANT, fiche.id, id))?.status).toBe('rejected');
+      expect((await documents.getDocument(TENANT, fiche.id, id))?.status).toBe('rejected');
       await expectNotAvailable(fiche, id, gestionnaire);
       // A refused upload stays refused: confirming again does not revive it.
       expectProblem(await confirm(fiche, id, gestionnaire), 409);
@@ -178,7 +178,7 @@ describe('upload abuse', () => {
     const id = ticket.json.document.id as string;
     const problem = expectProblem(await confirm(fiche, id, gestionnaire), 422);
     expect(problem.detail).toMatch(/no file/i);
-    expect((await repository.getDocument(TENANT, fiche.id, id))?.status).toBe('pending');
+    expect((await documents.getDocument(TENANT, fiche.id, id))?.status).toBe('pending');
     expect((await listing(fiche.id, gestionnaire)).get(id)).toBe('pending');
     await expectNotAvailable(fiche, id, gestionnaire);
 
@@ -196,7 +196,7 @@ describe('upload abuse', () => {
     for (const stranger of [USERS.oliviers, USERS.etat, USERS.singuliers]) {
       expectProblem(await confirm(fiche, id, stranger), 404);
     }
-    expect((await repository.getDocument(TENANT, fiche.id, id))?.status).toBe('pending');
+    expect((await documents.getDocument(TENANT, fiche.id, id))?.status).toBe('pending');
     expect(await objectExists(stagingOf(fiche, id))).toBe(true);
     await expectNotAvailable(fiche, id, gestionnaire);
     const own = await confirm(fiche, id, gestionnaire);
@@ -217,7 +217,7 @@ describe('upload abuse', () => {
     expect([await listing(saisine.id, gestionnaire), await listing(rapport.id, USERS.singuliers)]).toEqual(
       before,
     );
-    expect((await repository.listDocuments(TENANT, saisine.id)).map((d) => d.status)).toEqual([]);
+    expect((await documents.listDocuments(TENANT, saisine.id)).map((d) => d.status)).toEqual([]);
   });
 
   it('answers 404 to an unknown, malformed or other-case document id on confirm and download', async () => {
@@ -262,7 +262,7 @@ describe('upload abuse', () => {
       expect(ticket.json.upload.fields.key).toBe(stagingOf(fiche, id));
       expect(ticket.json.document.filename).toBe(filename);
       expect(key).toMatch(/^centres\/cs-tilleuls\/cases\/[^/]+\/documents\/d-[0-9a-z]{26}$/);
-      expect((await repository.getDocument(TENANT, fiche.id, id))?.key).toBe(key);
+      expect((await documents.getDocument(TENANT, fiche.id, id))?.key).toBe(key);
 
       const stored = await postToStorage(ticket.json.upload, SAMPLE.text, 'text/plain', filename);
       expect(stored.status).toBeLessThan(300);

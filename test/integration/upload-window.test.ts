@@ -12,7 +12,7 @@ import { emulatorAccess, objectExists } from '../helpers/fixtures.ts';
  */
 
 const api = apiClient();
-const { clients, repository } = emulatorAccess();
+const { clients, documents } = emulatorAccess();
 const TENANT = 'caf13';
 const CAP = 20;
 
@@ -38,7 +38,7 @@ async function expectRefusedAtConfirm(c: CaseFacts, documentId: string, as: stri
   expect(res.status, res.text).toBe(409);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(res.json.detail).toContain(c.status);
-  const stored = await repository.getDocument(TENANT, c.id, documentId);
+  const stored = await documents.getDocument(TENANT, c.id, documentId);
   expect(stored).toMatchObject({ status: 'rejected', rejection: expect.stringContaining(c.status) });
   expect(await objectExists(stagingOf(c, documentId))).toBe(false);
   expect(await objectExists(keyOf(c, documentId))).toBe(false);
@@ -94,7 +94,7 @@ describe('the upload window, checked again at confirm', () => {
 describe('upload tickets waiting for their file', () => {
   const ticket = (c: CaseFacts) => requestUpload(api, USERS.tilleuls, c.id, { kind: 'piece_jointe' });
   const pendingCount = async (c: CaseFacts) =>
-    (await repository.listDocuments(TENANT, c.id)).filter((d) => d.status === 'pending').length;
+    (await documents.listDocuments(TENANT, c.id)).filter((d) => d.status === 'pending').length;
 
   it(`are capped at ${CAP} per case: the next one is a 409 naming the cap, and records nothing`, async () => {
     const c = await caseIn(api, 'brouillon');
@@ -137,7 +137,7 @@ describe('upload tickets waiting for their file', () => {
     expect((await ticket(c)).status).toBe(409);
 
     // Expired: a ticket 15 minutes old no longer counts (its slot aged in the table).
-    const slot = (await repository.getDocument(TENANT, c.id, tickets[2].document.id))?.uploadSlot;
+    const slot = (await documents.getDocument(TENANT, c.id, tickets[2].document.id))?.uploadSlot;
     expect(slot).toEqual(expect.any(Number));
     await clients.db.send(
       new UpdateCommand({
