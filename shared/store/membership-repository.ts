@@ -27,6 +27,26 @@ function strip<T>(item: Record<string, unknown>, drop: string[]): T {
 }
 
 /**
+ * A user's membership, strongly consistent: what every request reads to know its caller (through
+ * the cache of shared/http/claims.ts). Apart from the repository, so that the functions that
+ * only read their caller's do not carry the rest.
+ */
+export async function readMembership(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  userId: string,
+): Promise<Membership | undefined> {
+  const { Item } = await db.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { pk: keys.membershipPk(userId), sk: keys.membershipSk },
+      ConsistentRead: true,
+    }),
+  );
+  return Item && strip<Membership>(Item, MEMBERSHIP_META);
+}
+
+/**
  * Memberships in the single table: one item per user keyed by its `sub` (read with one strongly
  * consistent GetItem per request, before the cache), listed per tenant by gsi1. A change writes
  * the membership under a version condition, its journal entry, and the tenant's count of enabled
@@ -77,16 +97,7 @@ export function createMembershipRepository(
       );
     },
 
-    async get(userId) {
-      const { Item } = await db.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: { pk: keys.membershipPk(userId), sk: keys.membershipSk },
-          ConsistentRead: true,
-        }),
-      );
-      return Item && strip<Membership>(Item, MEMBERSHIP_META);
-    },
+    get: (userId) => readMembership(db, tableName, userId),
 
     async list(tenant) {
       const found: Membership[] = [];
