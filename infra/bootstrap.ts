@@ -5,7 +5,7 @@ import * as z from '../shared/domain/zod.ts';
 import { createCognitoDirectory } from '../shared/store/cognito-directory.ts';
 import { createDocumentClient } from '../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../shared/store/membership-repository.ts';
-import { createReferentielRepository } from '../shared/store/referentiel-repository.ts';
+import { saveReferentiel } from '../shared/store/referentiel-repository.ts';
 import { appointFirstCoordinateur, strandedCoordinateurs } from '../shared/users/admin-users.ts';
 
 /**
@@ -57,7 +57,7 @@ try {
   const stranded = await strandedCoordinateurs(deps, args.tenant);
   if (args.referentiel) {
     const referentiel = ReferentielSchema.parse(JSON.parse(readFileSync(args.referentiel, 'utf8')));
-    await createReferentielRepository(db, args.table).save(args.tenant, referentiel);
+    await saveReferentiel(db, args.table, args.tenant, referentiel);
     const counts = Object.entries(referentiel).map(([kind, list]) => `${list.length} ${kind}`);
     console.log(`Referentiel of ${args.tenant} written: ${counts.join(', ')}.`);
   }

@@ -2,12 +2,13 @@ import { config } from '../../shared/config.ts';
 import type { Referentiel } from '../../shared/domain/referentiel.ts';
 import { cached } from '../../shared/store/cached.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
-import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+import { loadReferentiel } from '../../shared/store/referentiel-repository.ts';
 
 /** How long a container keeps the referentiel: it changes with a deployment's seed, not with use. */
 export const REFERENTIEL_TTL_MS = 5 * 60_000;
 
-const repository = createReferentielRepository(createDocumentClient(), config().TABLE_NAME);
+const db = createDocumentClient();
+const { TABLE_NAME } = config();
 
 /**
  * The referentiel of this container, read once per tenant and kept 5 minutes: one cache shared
@@ -15,6 +16,6 @@ const repository = createReferentielRepository(createDocumentClient(), config().
  * membership is.
  */
 export const containerReferentiel: (tenant: string) => Promise<Referentiel> = cached(
-  (tenant) => repository.load(tenant),
+  (tenant) => loadReferentiel(db, TABLE_NAME, tenant),
   REFERENTIEL_TTL_MS,
 );

@@ -4,7 +4,7 @@ import { type DailyJobReport, runDailyJob } from '../../shared/notify/daily-job.
 import { notifyDeps } from './notify-deps.ts';
 
 /** The schedule passes its own time (`<aws.scheduler.scheduled-time>`), so a late start still runs for its day. */
-const InputSchema = z.looseObject({ at: z.optional(z.iso.datetime({ offset: true })) });
+const InputSchema = z.looseObject({ at: z.optional(z.isoDatetime({ offset: true })) });
 
 /** The daily job (08:00 Europe/Paris): reminders, overdue notices, escalations and digests. */
 export async function handler(input: unknown): Promise<DailyJobReport> {

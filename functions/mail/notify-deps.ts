@@ -4,7 +4,7 @@ import { cached } from '../../shared/store/cached.ts';
 import { createCaseRepository } from '../../shared/store/case-repository.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
 import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
-import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+import { loadReferentiel } from '../../shared/store/referentiel-repository.ts';
 import { createSesMailer } from '../../shared/store/ses-mailer.ts';
 import { mailLog } from './mail-log-deps.ts';
 
@@ -20,7 +20,6 @@ const {
   TENANTS,
   SES_CONFIGURATION_SET,
 } = config();
-const referentiel = createReferentielRepository(db, TABLE_NAME);
 const now = () => new Date();
 
 export const notifyDeps: DailyJobDeps = {
@@ -32,7 +31,7 @@ export const notifyDeps: DailyJobDeps = {
     ...(SES_ENDPOINT && { endpoint: SES_ENDPOINT }),
     ...(SES_CONFIGURATION_SET && { configurationSet: SES_CONFIGURATION_SET }),
   }),
-  referentiel: cached((tenant) => referentiel.load(tenant), 5 * 60_000),
+  referentiel: cached((tenant) => loadReferentiel(db, TABLE_NAME, tenant), 5 * 60_000),
   settings: { appUrl: APP_URL, contact: MAIL_CONTACT },
   now,
   due: createCaseRepository(db, TABLE_NAME, now),

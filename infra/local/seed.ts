@@ -2,7 +2,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Membership } from '../../shared/domain/membership.ts';
 import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
-import { createReferentielRepository } from '../../shared/store/referentiel-repository.ts';
+import { saveReferentiel } from '../../shared/store/referentiel-repository.ts';
 import { ensureAccounts } from './identity.ts';
 import { SEED_TENANT, seedReferentiel, seedUsers } from './seed-data.ts';
 
@@ -32,7 +32,7 @@ export async function seed({
   userPoolId,
   now = () => new Date(),
 }: SeedTargets): Promise<SeedOutcome> {
-  await createReferentielRepository(db, tableName).save(SEED_TENANT, seedReferentiel);
+  await saveReferentiel(db, tableName, SEED_TENANT, seedReferentiel);
   const accounts = await ensureAccounts(
     cognito,
     userPoolId,

@@ -71,7 +71,7 @@ export function localClients(endpoints: EmulatorEndpoints) {
 const TokenRequestSchema = z.strictObject({ email: z.email().check(z.toLowerCase()) });
 /** An instant whose days the délais can count: the years of the holiday table, a few days inside. */
 const DailyJobRequestSchema = z.strictObject({
-  at: z.iso.datetime({ offset: true }).check(
+  at: z.isoDatetime({ offset: true }).check(
     z.refine(
       (at) => {
         const year = new Date(at).getUTCFullYear();

@@ -21,7 +21,7 @@ export const text = () =>
 
 /** An ISO 8601 calendar date (2026-03-14) that exists: one message for any other string. */
 export const isoDate = () =>
-  z.iso.date({ error: 'Expected an ISO 8601 date such as 2026-03-14', abort: true }).check(
+  z.isoDate({ error: 'Expected an ISO 8601 date such as 2026-03-14', abort: true }).check(
     z.refine((value) => {
       const date = new Date(`${value}T00:00:00Z`);
       return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);

@@ -1,7 +1,13 @@
 import * as mini from 'zod/mini';
 import {
+  _coercedNumber,
+  _isoDate,
+  _isoDateTime,
   $constructor,
+  type $ZodISODateParams,
+  type $ZodISODateTimeParams,
   type $ZodLooseShape,
+  type $ZodNumberParams,
   $ZodObjectJIT,
   type $ZodObjectParams,
   type util,
@@ -80,5 +86,31 @@ export function looseObject<T extends $ZodLooseShape>(
   return compiled(mini.looseObject(shape, params));
 }
 
+/*
+ * Mini's `iso` and `coerce` are namespaces: reaching one of their functions through them keeps all
+ * of them (every ISO format, every coercion, about 2 KB). The ones used, as functions of their own.
+ */
+
+/** `iso.date()`: a YYYY-MM-DD string. */
+/* @__NO_SIDE_EFFECTS__ */
+export function isoDate(params?: string | $ZodISODateParams): mini.ZodMiniISODate {
+  return _isoDate(mini.ZodMiniISODate, params);
+}
+
+/** `iso.datetime()`: an ISO 8601 instant. */
+/* @__NO_SIDE_EFFECTS__ */
+export function isoDatetime(params?: string | $ZodISODateTimeParams): mini.ZodMiniISODateTime {
+  return _isoDateTime(mini.ZodMiniISODateTime, params);
+}
+
+/** `coerce.number()`: a number, or a string read as one (a query parameter). */
+/* @__NO_SIDE_EFFECTS__ */
+export function coercedNumber(params?: string | $ZodNumberParams): mini.ZodMiniNumber<unknown> {
+  return _coercedNumber(mini.ZodMiniNumber, params) as mini.ZodMiniNumber<unknown>;
+}
+
 /** Not this: `import { z }` would be zod/mini's own namespace, all of it, with mini's objects. */
 export declare const z: never;
+/** Not these: `isoDate`, `isoDatetime` and `coercedNumber` above. */
+export declare const iso: never;
+export declare const coerce: never;

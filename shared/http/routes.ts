@@ -88,7 +88,7 @@ const ADMIN_PERMISSIONS: Permission[] = ['table:read', 'table:write', 'users:adm
 /** The size of a page, 1 to 100 (`fallback` when not given). */
 /* @__NO_SIDE_EFFECTS__ */
 function pageLimit(fallback: number) {
-  return z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), fallback);
+  return z._default(z.coercedNumber().check(z.int(), z.gte(1), z.lte(100)), fallback);
 }
 
 /** Where a page starts: the previous page's `nextCursor`. */

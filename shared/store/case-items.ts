@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { DocumentRecord } from '../domain/document.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 /**
  * What the repositories of a case's partition share (the case, its history, its documents and

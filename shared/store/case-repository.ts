@@ -31,7 +31,7 @@ import { ServiceUnavailableError } from '../domain/errors.ts';
 import { mailFactsOf } from '../mail/mail-input.ts';
 import type { DueCases } from '../notify/ports.ts';
 import { documentItemKey, KEY_META, queryPartition, readDocument, strip } from './case-items.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { listingEntryChanges } from './listing-entries.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 

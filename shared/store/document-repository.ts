@@ -11,7 +11,7 @@ import {
 import type { AccessLogPage, AccessLogPosition, ConfirmResult, DocumentRecords } from '../cases/ports.ts';
 import type { AccessLogEntry, DocumentRecord } from '../domain/document.ts';
 import { documentItemKey, KEY_META, queryPartition, readDocument, strip } from './case-items.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /**

@@ -11,7 +11,7 @@ import { DELAI_STEPS } from '../domain/delais.ts';
 import * as z from '../domain/zod.ts';
 import { logger } from '../logger.ts';
 import type { MailLog, MailRecord, MailRef, OutboxItem } from '../notify/ports.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 /**
  * The mail log in the single table. A case's mails live in its partition (`MAIL#<slot>`), a day's

@@ -15,7 +15,7 @@ import type { Preferences } from '../domain/preferences.ts';
 import type { Recipients } from '../notify/ports.ts';
 import type { MembershipStore } from '../users/ports.ts';
 import type { PreferenceStore } from '../users/preferences.ts';
-import { keys } from './keys.ts';
+import * as keys from './keys.ts';
 
 const MEMBERSHIP_META = ['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk'];
 const CHANGE_META = ['pk', 'sk', 'kind', 'id'];

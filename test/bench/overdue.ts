@@ -53,7 +53,7 @@ export async function measureListing({
   const { createMembershipRepository } = await import('../../shared/store/membership-repository.ts');
   const { createDocumentClient } = await import('../../shared/store/dynamo.ts');
   const { startCase } = await import('../../workflows/case-workflow.ts');
-  const { keys } = await import('../../shared/store/keys.ts');
+  const keys = await import('../../shared/store/keys.ts');
 
   const [dynamodb, s3, ses, cognito] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const counter = countRoundTrips({ s3Port: s3 });

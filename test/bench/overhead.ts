@@ -97,7 +97,7 @@ export async function measureOverhead({
     const { flattenClaims } = await import('../../infra/local/jwt-verifier.ts');
     const { countRoundTrips } = await import('./round-trips.ts');
     const { createDocumentClient } = await import('../../shared/store/dynamo.ts');
-    const { keys } = await import('../../shared/store/keys.ts');
+    const keys = await import('../../shared/store/keys.ts');
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } = await import(
       '@aws-sdk/lib-dynamodb'

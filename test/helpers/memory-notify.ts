@@ -4,7 +4,7 @@ import type { Preferences } from '../../shared/domain/preferences.ts';
 import type { RenderedMail } from '../../shared/mail/templates.ts';
 import type { DailyJobDeps } from '../../shared/notify/daily-job.ts';
 import type { Mailer, MailLog, MailRecord, MailRef, OutboxItem } from '../../shared/notify/ports.ts';
-import { keys } from '../../shared/store/keys.ts';
+import * as keys from '../../shared/store/keys.ts';
 
 /**
  * The mail log in memory, with the table's conditions: a mail is recorded once per ref; a claim

@@ -19,6 +19,8 @@ interface Bundle {
   clients: string[];
   packages: Set<string>;
   files: Set<string>;
+  /** The bundle itself, for the names its classes keep (zod's schema classes are named by a string). */
+  code: string;
 }
 const bundles = new Map<string, Bundle>();
 
@@ -31,12 +33,13 @@ beforeAll(async () => {
         outdir: join(dir, name),
         projectRoot: repoRoot,
       });
-      const { metafile } = await build({ ...options, write: false });
+      const { metafile, outputFiles } = await build({ ...options, write: false });
       const used = Object.entries(bundleOutput(metafile).inputs).filter(([, i]) => i.bytesInOutput > 0);
       bundles.set(name, {
         clients: sdkClientsOf(metafile),
         packages: new Set(used.map(([path]) => packageOf(path)).filter((p) => p !== undefined)),
         files: new Set(used.map(([path]) => path).filter((path) => !path.includes('node_modules'))),
+        code: outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '',
       });
     }),
   );
@@ -81,5 +84,28 @@ describe('the functions’ bundles', () => {
       .filter(([, bundle]) => bundle.packages.has('xstate'))
       .map(([name]) => name);
     expect(withMachine).toEqual(['cases']);
+  });
+
+  it('leave the documents’ records and the mail log to the functions that read them', () => {
+    const holders = (file: string) =>
+      [...bundles].filter(([, bundle]) => bundle.files.has(file)).map(([name]) => name);
+    expect(holders('shared/store/document-repository.ts')).toEqual(['documents']);
+    expect(holders('shared/store/mail-repository.ts').sort()).toEqual([
+      'documents',
+      'mail-bounce',
+      'mail-daily-job',
+      'mail-dispatch',
+      'mail-sweep',
+    ]);
+  });
+
+  it('keep none of zod’s ISO formats and coercions that no schema uses (its namespaces keep them all)', () => {
+    for (const [name, bundle] of bundles) {
+      expect(bundle.code.length, name).toBeGreaterThan(0);
+      for (const unused of ['$ZodISODuration', '$ZodISOTime', '$ZodBigInt', '$ZodDate"']) {
+        expect(bundle.code.includes(unused), `${name}: ${unused}`).toBe(false);
+      }
+    }
+    expect(of('cases').code).toContain('$ZodISODate');
   });
 });

@@ -16,7 +16,7 @@ const echoRoute = {
   permissions: [],
   request: {
     params: z.object({ thingId: z.string().check(z.regex(/^t-\d+$/)) }),
-    query: z.object({ limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))) }),
+    query: z.object({ limit: z.optional(z.coercedNumber().check(z.int(), z.gte(1), z.lte(100))) }),
     body: z.strictObject({ name: z.string().check(z.trim(), z.minLength(1)), count: z.int() }),
   },
   response: { status: 201 },
