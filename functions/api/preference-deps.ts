@@ -1,10 +1,10 @@
 import { config } from '../../shared/config.ts';
 import { createDocumentClient } from '../../shared/store/dynamo.ts';
-import { createMembershipRepository } from '../../shared/store/membership-repository.ts';
+import { createPreferenceRepository } from '../../shared/store/preference-repository.ts';
 import type { PreferenceDeps } from '../../shared/users/preferences.ts';
 
 /** The composition root of the preferences handlers. */
 export const preferenceDeps: PreferenceDeps = {
-  preferences: createMembershipRepository(createDocumentClient(), config().TABLE_NAME),
+  preferences: createPreferenceRepository(createDocumentClient(), config().TABLE_NAME),
   now: () => new Date(),
 };

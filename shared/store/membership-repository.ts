@@ -5,7 +5,6 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
@@ -14,8 +13,8 @@ import { isEnabledCoordinateur, type Membership, type MembershipChange } from '.
 import type { Preferences } from '../domain/preferences.ts';
 import type { Recipients } from '../notify/ports.ts';
 import type { MembershipStore } from '../users/ports.ts';
-import type { PreferenceStore } from '../users/preferences.ts';
 import * as keys from './keys.ts';
+import { preferencesKey } from './preference-repository.ts';
 
 const MEMBERSHIP_META = ['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk'];
 const CHANGE_META = ['pk', 'sk', 'kind', 'id'];
@@ -56,9 +55,8 @@ export async function readMembership(
 export function createMembershipRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
-): MembershipStore & PreferenceStore & Recipients {
-  const preferencesKey = (userId: string) => ({ pk: keys.membershipPk(userId), sk: keys.preferencesSk });
-  const repository: MembershipStore & PreferenceStore & Recipients = {
+): MembershipStore & Recipients {
+  const repository: MembershipStore & Recipients = {
     members: (tenant) => repository.list(tenant),
 
     /** The preferences of these users that chose any (BatchGetItem, 100 keys a call). */
@@ -79,22 +77,6 @@ export function createMembershipRepository(
         }
       }
       return found;
-    },
-
-    async getPreferences(userId) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: preferencesKey(userId), ConsistentRead: true }),
-      );
-      return Item && { information: Item.information };
-    },
-
-    async putPreferences(userId, preferences) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...preferencesKey(userId), kind: 'preferences', ...preferences },
-        }),
-      );
     },
 
     get: (userId) => readMembership(db, tableName, userId),
