@@ -181,6 +181,33 @@ export function floorSource(clients: string[]): string {
   ].join('\n');
 }
 
+/** The key of the reference that adds to the DynamoDB floor what the product requires of every case function. */
+export const REQUIRED_KEY = 'dynamodb+required';
+
+/**
+ * The DynamoDB floor plus what the product asks every function running the procedure to carry:
+ * the Powertools logger, one middy stack, zod parsing the events and the XState machine taking
+ * them (the project's own machine and event schemas, nothing else of its code). What a function
+ * running the machine cannot import faster than, however lean the rest.
+ */
+export function requiredSource(): string {
+  return [
+    floorSource([DYNAMODB]).replace('export const handler', 'const floor'),
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import middy from '@middy/core';",
+    "import { transition } from 'xstate';",
+    "import { caseMachine } from './workflows/case.machine.ts';",
+    "import { CaseEventBodySchema } from './workflows/case-events.schema.ts';",
+    'const logger = new Logger();',
+    'export const handler = middy(async (event) => {',
+    '  logger.info("event");',
+    '  await floor();',
+    '  return transition(caseMachine, event.snapshot, CaseEventBodySchema.parse(event.body));',
+    '});',
+    '',
+  ].join('\n');
+}
+
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -249,6 +276,8 @@ export interface BundleReport {
   targets: typeof TARGETS;
   reference: string;
   floors: FloorFigures[];
+  /** The DynamoDB floor with the libraries the procedure requires (`requiredSource`), and its ratio to the floor. */
+  required: FloorFigures & { ratioToDynamoFloor: number };
   functions: FunctionFigures[];
 }
 
@@ -360,9 +389,26 @@ export async function measureBundles({
       }),
     );
 
+    const requiredOptions = esbuildOptionsOf(bundling, {
+      entry: `${REQUIRED_KEY}.mjs`,
+      outdir: join(dir, 'floors', REQUIRED_KEY),
+      projectRoot: repoRoot,
+    });
+    delete requiredOptions.entryPoints;
+    const required = await bundle({
+      ...requiredOptions,
+      stdin: {
+        contents: requiredSource(),
+        loader: 'js',
+        resolveDir: repoRoot,
+        sourcefile: `${REQUIRED_KEY}.mjs`,
+      },
+    });
+
     const targets = [
       ...functions.map((f) => ({ id: `fn:${f.name}`, file: f.file })),
       ...floors.map((f) => ({ id: `floor:${f.key}`, file: f.file })),
+      { id: `floor:${REQUIRED_KEY}`, file: required.file },
     ];
     const samples = new Map(targets.map((t) => [t.id, [] as { ms: number; cpuMs: number }[]]));
     onProgress(`Cold imports: ${targets.length} bundles, 1 warm-up round and ${runs} rounds…`);
@@ -431,6 +477,17 @@ export async function measureBundles({
       targets: TARGETS,
       reference: referenceFloor.key,
       floors: floorFigures,
+      required: (() => {
+        const figures = importFigures(`floor:${REQUIRED_KEY}`);
+        return {
+          key: REQUIRED_KEY,
+          clients: reference,
+          bytes: required.bytes,
+          gzipBytes: required.gzipBytes,
+          ...figures,
+          ratioToDynamoFloor: ratio(figures.importMs, referenceFloor.importMs),
+        };
+      })(),
       functions: functionFigures,
     };
   } finally {
@@ -477,16 +534,18 @@ export function formatReport(report: BundleReport): string {
     ]),
     [false, true, true, false, true, true, false, true, true, true, false, true, true],
   );
+  const reference = report.floors.find((f) => f.key === report.reference);
   const floorTable = table(
-    ['floor', 'raw KB', 'gzip KB', 'import ms', 'cpu ms'],
-    report.floors.map((f) => [
+    ['floor', 'raw KB', 'gzip KB', 'import ms', 'cpu ms', `× ${report.reference}`],
+    [...report.floors, report.required].map((f) => [
       f.key,
       kb(f.bytes),
       kb(f.gzipBytes),
       f.importMs.toFixed(1),
       f.cpuMs.toFixed(1),
+      reference ? (f.importMs / reference.importMs).toFixed(2) : '',
     ]),
-    [false, true, true, true, true],
+    [false, true, true, true, true, true],
   );
   const { mainFields } = report.bundling;
   const { before, after } = report.loadAverage;
@@ -498,6 +557,9 @@ export function formatReport(report: BundleReport): string {
     '',
     'Floors (only these SDK clients, same bundling):',
     floorTable,
+    `${REQUIRED_KEY}: the ${report.reference} floor with the Powertools logger, a middy stack, zod parsing`,
+    'the events and the XState machine taking them, as the product requires of a function running',
+    `the procedure: ${report.required.ratioToDynamoFloor.toFixed(2)} × ${report.reference} before any other code of ours.`,
   ].join('\n');
 }
 

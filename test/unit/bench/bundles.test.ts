@@ -10,12 +10,14 @@ import { bundlingOf, esbuildOptionsOf, functionEntries } from '../../../infra/st
 import { RenfortStack } from '../../../infra/stacks/renfort-stack.ts';
 import { routeList } from '../../../shared/http/routes.ts';
 import {
+  bundleOutput,
   DYNAMODB,
   floorClients,
   floorKey,
   floorSource,
   median,
   packageOf,
+  requiredSource,
   sdkClientsOf,
   shuffled,
   unknownClients,
@@ -133,6 +135,32 @@ describe('the bundle bench’s builds', () => {
       });
       expect(sdkClientsOf(metafile)).toEqual(clients);
     }
+  });
+
+  it('builds the required reference from the DynamoDB floor, the required libraries and the machine alone', {
+    timeout: 20_000,
+  }, async () => {
+    const options = esbuildOptionsOf(bundlingOf(repoRoot), {
+      entry: 'required.mjs',
+      outdir: tempDir(),
+      projectRoot: repoRoot,
+    });
+    delete options.entryPoints;
+    const { metafile } = await build({
+      ...options,
+      write: false,
+      stdin: { contents: requiredSource(), loader: 'js', resolveDir: repoRoot, sourcefile: 'required.mjs' },
+    });
+    expect(sdkClientsOf(metafile)).toEqual([DYNAMODB]);
+    const used = Object.entries(bundleOutput(metafile).inputs).filter(([, input]) => input.bytesInOutput > 0);
+    const packages = new Set(used.map(([path]) => packageOf(path)));
+    for (const required of ['@aws-lambda-powertools/logger', '@middy/core', 'xstate', 'zod']) {
+      expect(packages, required).toContain(required);
+    }
+    // Of our code, only the machine and what it and the event schemas import: no store, no HTTP.
+    const ours = used.map(([path]) => path).filter((path) => !path.includes('node_modules'));
+    expect(ours).toContain('workflows/case.machine.ts');
+    expect(ours.filter((path) => /^shared\/(store|http|cases|access)\//.test(path))).toEqual([]);
   });
 
   it('bundles with esbuild exactly as NodejsFunction does with the stack’s settings', {
