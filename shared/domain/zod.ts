@@ -91,7 +91,7 @@ export function looseObject<T extends $ZodLooseShape>(
  * of them (every ISO format, every coercion, about 2 KB). The ones used, as functions of their own.
  */
 
-/** `iso.date()`: a YYYY-MM-DD string. */
+/** `iso.date()`: a YYYY-MM-DD string, its format only (the schemas use `isoDate` of text.ts, which checks the day exists). */
 /* @__NO_SIDE_EFFECTS__ */
 export function isoDate(params?: string | $ZodISODateParams): mini.ZodMiniISODate {
   return _isoDate(mini.ZodMiniISODate, params);

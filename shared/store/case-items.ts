@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk
 import type { DocumentRecord } from '../domain/document.ts';
 import * as keys from './keys.ts';
 
-/**
+/*
  * What the repositories of a case's partition share (the case, its history, its documents and
  * their access log all live under the case's `pk`).
  */
