@@ -208,6 +208,17 @@ export function requiredSource(): string {
   ].join('\n');
 }
 
+/** The stack's esbuild options for a module given as source text (a floor, the required reference). */
+export function sourceBuildOptions(
+  bundling: BundlingOptions,
+  repoRoot: string,
+  { name, contents, outdir }: { name: string; contents: string; outdir: string },
+): BuildOptions & { outfile: string; metafile: true } {
+  const options = esbuildOptionsOf(bundling, { entry: `${name}.mjs`, outdir, projectRoot: repoRoot });
+  delete options.entryPoints;
+  return { ...options, stdin: { contents, loader: 'js', resolveDir: repoRoot, sourcefile: `${name}.mjs` } };
+}
+
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -367,21 +378,13 @@ export async function measureBundles({
     for (const f of functions) floorSets.set(floorKey(f.floor), f.floor);
     const floors = await Promise.all(
       [...floorSets].map(async ([key, clients]) => {
-        const options = esbuildOptionsOf(bundling, {
-          entry: `floor-${key}.mjs`,
-          outdir: join(dir, 'floors', key),
-          projectRoot: repoRoot,
-        });
-        delete options.entryPoints;
-        const floor = await bundle({
-          ...options,
-          stdin: {
+        const floor = await bundle(
+          sourceBuildOptions(bundling, repoRoot, {
+            name: `floor-${key}`,
             contents: floorSource(clients),
-            loader: 'js',
-            resolveDir: repoRoot,
-            sourcefile: `floor-${key}.mjs`,
-          },
-        });
+            outdir: join(dir, 'floors', key),
+          }),
+        );
         // The floor holds what it was made for, no more, no less; otherwise the comparison is off.
         const found = floorKey(floorClients(sdkClientsOf(floor.metafile)));
         if (found !== key) throw new Error(`the floor ${key} bundles ${found}`);
@@ -389,21 +392,13 @@ export async function measureBundles({
       }),
     );
 
-    const requiredOptions = esbuildOptionsOf(bundling, {
-      entry: `${REQUIRED_KEY}.mjs`,
-      outdir: join(dir, 'floors', REQUIRED_KEY),
-      projectRoot: repoRoot,
-    });
-    delete requiredOptions.entryPoints;
-    const required = await bundle({
-      ...requiredOptions,
-      stdin: {
+    const required = await bundle(
+      sourceBuildOptions(bundling, repoRoot, {
+        name: REQUIRED_KEY,
         contents: requiredSource(),
-        loader: 'js',
-        resolveDir: repoRoot,
-        sourcefile: `${REQUIRED_KEY}.mjs`,
-      },
-    });
+        outdir: join(dir, 'floors', REQUIRED_KEY),
+      }),
+    );
 
     const targets = [
       ...functions.map((f) => ({ id: `fn:${f.name}`, file: f.file })),

@@ -20,6 +20,7 @@ import {
   requiredSource,
   sdkClientsOf,
   shuffled,
+  sourceBuildOptions,
   unknownClients,
 } from '../../bench/bundles.ts';
 
@@ -117,21 +118,13 @@ describe('the bundle bench’s builds', () => {
       '@aws-sdk/s3-request-presigner',
     ]);
     for (const clients of [[DYNAMODB], all]) {
-      const options = esbuildOptionsOf(bundlingOf(repoRoot), {
-        entry: 'floor.mjs',
-        outdir: tempDir(),
-        projectRoot: repoRoot,
-      });
-      delete options.entryPoints;
       const { metafile } = await build({
-        ...options,
-        write: false,
-        stdin: {
+        ...sourceBuildOptions(bundlingOf(repoRoot), repoRoot, {
+          name: 'floor',
           contents: floorSource(clients),
-          loader: 'js',
-          resolveDir: repoRoot,
-          sourcefile: 'floor.mjs',
-        },
+          outdir: tempDir(),
+        }),
+        write: false,
       });
       expect(sdkClientsOf(metafile)).toEqual(clients);
     }
@@ -140,16 +133,13 @@ describe('the bundle bench’s builds', () => {
   it('builds the required reference from the DynamoDB floor, the required libraries and the machine alone', {
     timeout: 20_000,
   }, async () => {
-    const options = esbuildOptionsOf(bundlingOf(repoRoot), {
-      entry: 'required.mjs',
-      outdir: tempDir(),
-      projectRoot: repoRoot,
-    });
-    delete options.entryPoints;
     const { metafile } = await build({
-      ...options,
+      ...sourceBuildOptions(bundlingOf(repoRoot), repoRoot, {
+        name: 'required',
+        contents: requiredSource(),
+        outdir: tempDir(),
+      }),
       write: false,
-      stdin: { contents: requiredSource(), loader: 'js', resolveDir: repoRoot, sourcefile: 'required.mjs' },
     });
     expect(sdkClientsOf(metafile)).toEqual([DYNAMODB]);
     const used = Object.entries(bundleOutput(metafile).inputs).filter(([, input]) => input.bytesInOutput > 0);
